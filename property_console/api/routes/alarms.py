@@ -1,0 +1,86 @@
+"""Alarms: list, acknowledge, handle with a disposition. Nothing can be deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import case, select
+
+from property_console.api.crud import get_or_404, paginate
+from property_console.api.deps import Ctx, allow
+from property_console.errors import Conflict
+from property_console.models import Alarm, utcnow
+from property_console.schemas.common import Note, Page, Schema, page_of
+
+router = APIRouter(prefix="/api/alarms", tags=["alarms"])
+
+
+class AlarmPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    severity: str
+    source: str
+    message_zh: str
+    message_en: str
+    detail: dict[str, Any]
+    status: str
+    raised_at: dt.datetime
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    handled_by: str | None
+    handled_at: dt.datetime | None
+    disposition: str | None
+    note: str | None
+
+
+class AlarmHandle(Schema):
+    disposition: Literal["real", "false_alarm", "test", "equipment_fault"]
+    note: Note | None = None
+
+
+@router.get("", response_model=Page[AlarmPublic])
+def list_alarms(
+    ctx: Annotated[Ctx, allow("alarms:read")],
+    status: Literal["new", "acknowledged", "handled"] | None = None,
+    kind: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Any:
+    open_first = case((Alarm.status == "handled", 1), else_=0)
+    stmt = select(Alarm).order_by(open_first, Alarm.raised_at.desc())
+    if status:
+        stmt = stmt.where(Alarm.status == status)
+    if kind:
+        stmt = stmt.where(Alarm.kind == kind)
+    rows, total = paginate(ctx.db, stmt, page, page_size)
+    return page_of([AlarmPublic.model_validate(a) for a in rows], total, page, page_size)
+
+
+@router.post("/{alarm_id}/ack", response_model=AlarmPublic)
+def acknowledge(alarm_id: uuid.UUID, ctx: Annotated[Ctx, allow("alarms:handle")]) -> Any:
+    alarm = get_or_404(ctx.db, Alarm, alarm_id, "告警")
+    if alarm.status != "new":
+        raise Conflict.one("alarm.state", "告警已确认", "Alarm already acknowledged", "status")
+    alarm.status, alarm.acknowledged_by, alarm.acknowledged_at = "acknowledged", ctx.who.username, utcnow()
+    ctx.audit("update", "alarm", [alarm.id], {"status": "acknowledged"})
+    return AlarmPublic.model_validate(alarm)
+
+
+@router.post("/{alarm_id}/handle", response_model=AlarmPublic)
+def handle(alarm_id: uuid.UUID, body: AlarmHandle, ctx: Annotated[Ctx, allow("alarms:handle")]) -> Any:
+    alarm = get_or_404(ctx.db, Alarm, alarm_id, "告警")
+    if alarm.status == "handled":
+        raise Conflict.one("alarm.state", "告警已处理", "Alarm already handled", "status")
+    now = utcnow()
+    if alarm.status == "new":  # handling implies acknowledging
+        alarm.acknowledged_by, alarm.acknowledged_at = ctx.who.username, now
+    alarm.status, alarm.handled_by, alarm.handled_at = "handled", ctx.who.username, now
+    alarm.disposition, alarm.note = body.disposition, body.note
+    ctx.audit("update", "alarm", [alarm.id], {"status": "handled", "disposition": body.disposition})
+    return AlarmPublic.model_validate(alarm)
