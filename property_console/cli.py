@@ -34,7 +34,7 @@ app.add_typer(audit_app, name="audit")
 console = Console()
 KINDS = ("houses", "persons", "residencies", "vehicles")
 # Capability packages contribute sub-commands: sc <name> ... (module must expose `app`).
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {"doorplate": "qr_doorplate.cli"}
 
 
 def _settings(**overrides: object) -> Settings:
@@ -292,6 +292,10 @@ def template_cmd(kind: str, out: Path) -> None:
 def _mount_capabilities() -> None:
     for name, module in SUBCOMMANDS.items():
         app.add_typer(importlib.import_module(module).app, name=name)
+    from property_console.doorplate_source import source_factory
+    from qr_doorplate import cli as doorplate_cli
+
+    doorplate_cli.address_source_factory = source_factory(lambda: _runtime().sessions)
 
 
 def main() -> None:
