@@ -36,8 +36,13 @@ def people(n: int, offset: int) -> list[dict[str, str]]:
     out = []
     for i in range(n):
         birth = base + dt.timedelta(days=(offset + i) // 900)
-        out.append({"id_number": make_id_number("340104", birth, (offset + i) % 900), "name": f"测试{i}",
-                    "phone": f"139{(offset + i) % 100000000:08d}"})
+        out.append(
+            {
+                "id_number": make_id_number("340104", birth, (offset + i) % 900),
+                "name": f"测试{i}",
+                "phone": f"139{(offset + i) % 100000000:08d}",
+            }
+        )
     return out
 
 
@@ -56,7 +61,9 @@ def run(kind: str, n: int, tmp: Path) -> dict[str, float]:
         seed_demo(db, "C0001", "示范小区")
         house_ids = list(db.execute(select(House.id)).scalars())
     client = TestClient(create_app(rt.settings, rt.engine))
-    token = client.post("/api/auth/login", json={"username": "staff", "password": DEMO_PASSWORD}).json()["token"]
+    token = client.post("/api/auth/login", json={"username": "staff", "password": DEMO_PASSWORD}).json()[
+        "token"
+    ]
     client.headers["Authorization"] = f"Bearer {token}"
     res: dict[str, float] = {}
 
@@ -73,8 +80,15 @@ def run(kind: str, n: int, tmp: Path) -> dict[str, float]:
     res["api person p50 ms"] = statistics.median(lat) * 1000
     t0 = time.perf_counter()
     for i, pid in enumerate(ids):
-        client.post("/api/residencies", json={"person_id": pid, "house_id": str(house_ids[i % len(house_ids)]),
-                                              "relation": "tenant", "start_date": "2024-01-01"})
+        client.post(
+            "/api/residencies",
+            json={
+                "person_id": pid,
+                "house_id": str(house_ids[i % len(house_ids)]),
+                "relation": "tenant",
+                "start_date": "2024-01-01",
+            },
+        )
     res["api residencies/s"] = n / (time.perf_counter() - t0)
 
     # 2. Excel import of persons (validate all, one transaction, one audit entry).
@@ -87,19 +101,41 @@ def run(kind: str, n: int, tmp: Path) -> dict[str, float]:
     buf = io.BytesIO()
     wb.save(buf)
     t0 = time.perf_counter()
-    report = client.post("/api/import/persons", files={"file": ("p.xlsx", buf.getvalue(), "application/xlsx")}).json()
+    report = client.post(
+        "/api/import/persons", files={"file": ("p.xlsx", buf.getvalue(), "application/xlsx")}
+    ).json()
     assert report["created"] == n, report["errors"][:3]
     res["import persons/s"] = n / (time.perf_counter() - t0)
 
     # 3. Baseline: bare Core executemany of the same shape of rows, no validation, no audit.
-    base_rows = [{"id": uuid.uuid4(), "id_type": "resident_id", "version": 1, "gender": "male", "nationality": "CHN",
-                  "population_type": "registered", "special_categories": [], **r} for r in people(n, 2 * n)]
+    base_rows = [
+        {
+            "id": uuid.uuid4(),
+            "id_type": "resident_id",
+            "version": 1,
+            "gender": "male",
+            "nationality": "CHN",
+            "population_type": "registered",
+            "special_categories": [],
+            **r,
+        }
+        for r in people(n, 2 * n)
+    ]
     t0 = time.perf_counter()
     with rt.engine.begin() as conn:
         conn.execute(insert(Person), base_rows)
     res["baseline core insert persons/s"] = n / (time.perf_counter() - t0)
-    res_rows = [{"id": uuid.uuid4(), "version": 1, "person_id": p["id"], "house_id": house_ids[0],
-                 "relation": "tenant", "start_date": dt.date(2024, 1, 1)} for p in base_rows]
+    res_rows = [
+        {
+            "id": uuid.uuid4(),
+            "version": 1,
+            "person_id": p["id"],
+            "house_id": house_ids[0],
+            "relation": "tenant",
+            "start_date": dt.date(2024, 1, 1),
+        }
+        for p in base_rows
+    ]
     t0 = time.perf_counter()
     with rt.engine.begin() as conn:
         conn.execute(insert(Residency), res_rows)
@@ -120,8 +156,12 @@ def main() -> None:
             print(f"\n== {kind}, n={args.n} ==")
             for k, v in res.items():
                 print(f"  {k:38s} {v:10.1f}")
-            print(f"  {'API persons vs baseline':38s} {res['api persons/s'] / res['baseline core insert persons/s']:10.3f}x")
-            print(f"  {'import persons vs baseline':38s} {res['import persons/s'] / res['baseline core insert persons/s']:10.3f}x")
+            print(
+                f"  {'API persons vs baseline':38s} {res['api persons/s'] / res['baseline core insert persons/s']:10.3f}x"
+            )
+            print(
+                f"  {'import persons vs baseline':38s} {res['import persons/s'] / res['baseline core insert persons/s']:10.3f}x"
+            )
 
 
 if __name__ == "__main__":
