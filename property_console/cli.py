@@ -34,7 +34,11 @@ app.add_typer(audit_app, name="audit")
 console = Console()
 KINDS = ("houses", "persons", "residencies", "vehicles")
 # Capability packages contribute sub-commands: sc <name> ... (module must expose `app`).
-SUBCOMMANDS: dict[str, str] = {"doorplate": "qr_doorplate.cli"}
+SUBCOMMANDS: dict[str, str] = {
+    "doorplate": "qr_doorplate.cli",
+    "sim": "devices.cli",
+    "perimeter": "perimeter.cli",
+}
 
 
 def _settings(**overrides: object) -> Settings:

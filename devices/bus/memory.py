@@ -1,0 +1,75 @@
+"""In-process transport: same semantics as MQTT (wildcards, retained messages) without a broker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from devices.bus.topics import matches
+from devices.bus.transport import BusUnavailable, MessageHandler
+
+log = logging.getLogger(__name__)
+
+
+class InProcessBus:
+    """A shared hub; create one per process and `connect()` transports to it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._subs: list[tuple[str, MessageHandler, InProcessTransport]] = []
+        self._retained: dict[str, bytes] = {}
+        self.up = True
+
+    def connect(self) -> InProcessTransport:
+        """A new transport attached to this hub."""
+        return InProcessTransport(self)
+
+    def _publish(self, topic: str, payload: bytes, retain: bool) -> None:
+        if not self.up:
+            raise BusUnavailable("in-process bus is down")
+        with self._lock:
+            if retain:
+                if payload:
+                    self._retained[topic] = payload
+                else:
+                    self._retained.pop(topic, None)
+            targets = [h for f, h, _t in self._subs if matches(f, topic)]
+        for handler in targets:
+            try:
+                handler(topic, payload)
+            except Exception:
+                log.exception("bus handler failed for %s", topic)
+
+    def _subscribe(self, topic_filter: str, handler: MessageHandler, owner: InProcessTransport) -> None:
+        with self._lock:
+            self._subs.append((topic_filter, handler, owner))
+            retained = [(t, p) for t, p in self._retained.items() if matches(topic_filter, t)]
+        for topic, payload in retained:
+            handler(topic, payload)
+
+    def _drop(self, owner: InProcessTransport) -> None:
+        with self._lock:
+            self._subs = [s for s in self._subs if s[2] is not owner]
+
+
+class InProcessTransport:
+    """Transport bound to an InProcessBus; delivery is synchronous on the publisher's thread."""
+
+    def __init__(self, hub: InProcessBus) -> None:
+        self.hub = hub
+        self._stopped = False
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        """Deliver to all matching subscribers now."""
+        if self._stopped:
+            raise BusUnavailable("transport stopped")
+        self.hub._publish(topic, payload, retain)
+
+    def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
+        """Register a handler; retained messages are replayed immediately."""
+        self.hub._subscribe(topic_filter, handler, self)
+
+    def stop(self) -> None:
+        """Detach from the hub."""
+        self._stopped = True
+        self.hub._drop(self)

@@ -1,0 +1,137 @@
+"""MQTT transport on paho-mqtt 2.x: auto-reconnect, resubscribe, last will, optional auth and TLS."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import uuid
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from pydantic import BaseModel, ConfigDict, Field
+
+from devices.bus.topics import matches
+from devices.bus.transport import BusUnavailable, MessageHandler
+
+log = logging.getLogger(__name__)
+
+
+class BusAuthError(PermissionError):
+    """The broker refused our credentials (configuration error: do not retry)."""
+
+
+class MqttSettings(BaseModel):
+    """Where and how to connect; password is never logged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=1884, ge=1, le=65535)
+    client_id: str = Field(default_factory=lambda: f"sc-{uuid.uuid4().hex[:12]}")
+    username: str | None = None
+    password: str | None = Field(default=None, repr=False)
+    tls_ca: str | None = None
+    tls_insecure: bool = False
+    keepalive: int = 15
+    will_topic: str | None = None
+    will_payload: bytes = b""
+
+
+class MqttTransport:
+    """Transport over a broker; call `start()` then `wait_connected()`; delivery on paho's network thread."""
+
+    def __init__(self, settings: MqttSettings) -> None:
+        self.settings = settings
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=settings.client_id)
+        self._subs: list[tuple[str, int, MessageHandler]] = []
+        self._lock = threading.Lock()
+        self._connected = threading.Event()
+        self.auth_error: str | None = None
+        self._stopping = False
+        self._configure()
+
+    def _configure(self) -> None:
+        s, c = self.settings, self._client
+        if s.username is not None:
+            c.username_pw_set(s.username, s.password)
+        if s.tls_ca is not None:
+            c.tls_set(ca_certs=s.tls_ca, cert_reqs=ssl.CERT_REQUIRED)
+            c.tls_insecure_set(s.tls_insecure)
+        if s.will_topic is not None:
+            c.will_set(s.will_topic, s.will_payload, qos=1, retain=True)
+        c.reconnect_delay_set(min_delay=1, max_delay=8)
+        c.max_queued_messages_set(0)
+        c.max_inflight_messages_set(200)
+        c.on_connect = self._on_connect
+        c.on_disconnect = self._on_disconnect
+        c.on_message = self._on_message
+
+    def start(self) -> MqttTransport:
+        """Connect in the background (keeps retrying until stopped)."""
+        self._client.connect_async(self.settings.host, self.settings.port, keepalive=self.settings.keepalive)
+        self._client.loop_start()
+        return self
+
+    def wait_connected(self, timeout: float = 10.0) -> None:
+        """Block until connected; BusAuthError on refused credentials, BusUnavailable on timeout."""
+        if not self._connected.wait(timeout):
+            if self.auth_error:
+                raise BusAuthError(self.auth_error)
+            raise BusUnavailable(f"no broker at {self.settings.host}:{self.settings.port}")
+
+    @property
+    def connected(self) -> bool:
+        """True while the session is up."""
+        return self._connected.is_set()
+
+    def _on_connect(self, client: mqtt.Client, _u: object, _f: object, rc: object, _p: object) -> None:
+        if getattr(rc, "is_failure", False):
+            self.auth_error = str(rc)
+            log.error("MQTT broker refused connection / 连接被拒绝: %s", rc)
+            if getattr(rc, "value", 0) in (4, 5, 134, 135):
+                client.disconnect()
+            return
+        self.auth_error = None
+        with self._lock:
+            subs = list(self._subs)
+        for topic_filter, qos, _h in subs:
+            client.subscribe(topic_filter, qos)
+        self._connected.set()
+        log.info("MQTT connected to %s:%s", self.settings.host, self.settings.port)
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: object, _f: object, rc: object, _p: object) -> None:
+        if self._connected.is_set() and not self._stopping:
+            log.warning("MQTT disconnected / 连接断开: %s", rc)
+        self._connected.clear()
+
+    def _on_message(self, _c: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            handlers = [h for f, _q, h in self._subs if matches(f, msg.topic)]
+        for handler in handlers:
+            try:
+                handler(msg.topic, bytes(msg.payload))
+            except Exception:
+                log.exception("bus handler failed for %s", msg.topic)
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        """Queue to the broker; BusUnavailable if the session is down (the caller buffers)."""
+        if not self._connected.is_set():
+            raise BusUnavailable("MQTT not connected")
+        info = self._client.publish(topic, payload, qos=qos, retain=retain)
+        if info.rc != mqtt.MQTT_ERR_SUCCESS:
+            raise BusUnavailable(f"MQTT publish failed: {mqtt.error_string(info.rc)}")
+
+    def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
+        """Register and subscribe now (and again after every reconnect)."""
+        with self._lock:
+            self._subs.append((topic_filter, qos, handler))
+        if self._connected.is_set():
+            self._client.subscribe(topic_filter, qos)
+
+    def stop(self) -> None:
+        """Disconnect cleanly (no last will) and stop the network thread."""
+        self._stopping = True
+        self._client.disconnect()
+        self._client.loop_stop()
+        self._connected.clear()

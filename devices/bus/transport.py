@@ -1,0 +1,30 @@
+"""The three-method transport interface (publish, subscribe, stop) every bus implementation provides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+MessageHandler = Callable[[str, bytes], None]
+"""Called with (topic, payload) on the transport's own thread; keep it short, never block."""
+
+
+class BusUnavailable(ConnectionError):
+    """The broker is not reachable right now (transient: buffer and retry)."""
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """Publish bytes to a topic, subscribe a handler to a filter, stop."""
+
+    def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        """Hand a message to the broker; raise BusUnavailable when disconnected."""
+        ...
+
+    def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
+        """Deliver every message matching `topic_filter` to `handler` (also after reconnects)."""
+        ...
+
+    def stop(self) -> None:
+        """Disconnect and release resources."""
+        ...

@@ -1,0 +1,1 @@
+"""perimeter package."""

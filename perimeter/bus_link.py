@@ -1,0 +1,160 @@
+"""The perimeter service on the bus: alarm records and notifications out, console commands in.
+
+Events are published as `sc/<community>/<device_id>/event/<kind>` (devices.bus.Event):
+alarm, alarm_repeat, alarm_resound, alarm_ack, alarm_reset, alarm_snapshot, partition_state, bypass,
+command_rejected, notify. Every alarm gets a UUID (`data.alarm_uuid`) that stays the same for its whole
+life, so the console can key its record on it. Commands (`cmd/<name>`): arm, disarm, bypass, unbypass,
+acknowledge (not `ack`: devices.bus takes a topic ending in /ack for an answer), reset; each command's
+ack says whether the state machine accepted it, with its code and messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
+from typing import Any
+
+from devices.bus import Ack, BusClient, Command, Event, Transport, serve_commands
+from perimeter import state_machine as sm
+from perimeter.config import SiteConfig
+from perimeter.poller import Poller
+
+
+def _ts(at: float) -> datetime:
+    return datetime.fromtimestamp(at, UTC)
+
+
+class BusAlarmSink:
+    """AlarmSink and Notifier for linkage.Linkage, publishing on the bus for the console."""
+
+    def __init__(self, bus: BusClient, site: SiteConfig, device_id: str = "perimeter") -> None:
+        self.bus, self.device_id = bus, device_id
+        self.zones = {z.id: z for z in site.zones}
+        self.uuids: dict[int, uuid.UUID] = {}  # state-machine alarm id -> alarm UUID
+
+    def alarm_id(self, alarm_uuid: str) -> int | None:
+        """The state-machine id of an alarm UUID (for console commands)."""
+        return next((i for i, u in self.uuids.items() if str(u) == alarm_uuid), None)
+
+    def _send(self, kind: str, at: float, data: dict[str, Any]) -> None:
+        self.bus.publish_event(Event(device_id=self.device_id, kind=kind, ts=_ts(at), data=data))
+
+    def _ref(self, alarm_id: int) -> dict[str, Any]:
+        return {"alarm_id": alarm_id, "alarm_uuid": str(self.uuids.setdefault(alarm_id, uuid.uuid4()))}
+
+    def record(self, effect: sm.Effect) -> None:
+        """Publish one record-worthy effect."""
+        match effect:
+            case sm.AlarmRaised(alarm=a):
+                self._send("alarm", a.raised_at, self._alarm_data(a))
+            case sm.AlarmRepeated(alarm_id=i, at=at, count=n):
+                self._send("alarm_repeat", at, {**self._ref(i), "count": n})
+            case sm.AlarmResounded(alarm_id=i, at=at, resounds=n):
+                self._send("alarm_resound", at, {**self._ref(i), "resounds": n})
+            case sm.AlarmAcknowledged(alarm_id=i, at=at, who=who):
+                self._send("alarm_ack", at, {**self._ref(i), "who": who})
+            case sm.AlarmReset(alarm_id=i, at=at, who=who):
+                self._send("alarm_reset", at, {**self._ref(i), "who": who})
+            case sm.StateChanged(partition_id=p, old=old, new=new, at=at, reason=why, who=who):
+                self._send(
+                    "partition_state",
+                    at,
+                    {"partition": p, "old": old.value, "new": new.value, "reason": why, "who": who},
+                )
+            case sm.BypassChanged(zone_id=z, at=at, active=on, who=who, reason=why, until=until):
+                self._send("bypass", at, {"zone": z, "active": on, "who": who, "reason": why, "until": until})
+            case sm.Rejected(command=c, code=code, message_zh=zh, message_en=en, at=at, problems=pr):
+                data: dict[str, Any] = {"command": c, "code": code, "message_zh": zh, "message_en": en}
+                data["problems"] = [list(x) for x in pr]
+                self._send("command_rejected", at, data)
+
+    def _alarm_data(self, a: sm.Alarm) -> dict[str, Any]:
+        z = self.zones.get(a.zone_id or "")
+        loc = z.location.model_dump() if z and z.location else None
+        return {
+            **self._ref(a.id),
+            "kind": a.kind.value,
+            "severity": "medium" if a.kind == sm.AlarmKind.FAULT else "high",
+            "partition": a.partition_id,
+            "zone": a.zone_id,
+            "zone_name": z.name if z else None,
+            "zone_type": z.type.value if z else None,
+            "host": a.host_id or (z.host if z else None),
+            "location": loc,
+            "cameras": list(z.cameras) if z else [],
+            "siren": a.siren,
+            "message_zh": a.message_zh,
+            "message_en": a.message_en,
+        }
+
+    def attach_snapshot(self, alarm_id: int, camera_id: str, ref: str) -> None:
+        """Publish a snapshot reference (content hash) for an alarm."""
+        self._send(
+            "alarm_snapshot",
+            datetime.now(UTC).timestamp(),
+            {**self._ref(alarm_id), "camera": camera_id, "ref": ref},
+        )
+
+    def notify(self, note: sm.Notify) -> None:
+        """Publish a push message for the on-duty staff."""
+        data: dict[str, Any] = {
+            "level": note.level,
+            "message_zh": note.message_zh,
+            "message_en": note.message_en,
+        }
+        data["partition"] = note.partition_id
+        if note.alarm_id is not None:
+            data.update(self._ref(note.alarm_id))
+        self._send("notify", note.at, data)
+
+
+def command_event(c: Command, at: float, sink: BusAlarmSink) -> sm.Event:
+    """A state-machine event from a console command; raises KeyError/ValueError on bad arguments."""
+    a = c.args
+    who = str(a["who"])
+    target = {"alarm_id": sink.alarm_id(str(a["alarm_uuid"]))} if "alarm_uuid" in a else {}
+    if "alarm_uuid" in a and target["alarm_id"] is None:
+        target = {"alarm_id": -1}  # unknown alarm: the machine answers unknown_alarm
+    source = sm.Source(a.get("source", "console"))
+    builders: dict[str, Any] = {
+        "arm": lambda: sm.Arm(partition_id=a["partition"], at=at, who=who, source=source),
+        "disarm": lambda: sm.Disarm(partition_id=a["partition"], at=at, who=who, source=source),
+        "bypass": lambda: sm.Bypass(
+            zone_id=a["zone"], at=at, who=who, reason=str(a["reason"]), until=at + float(a["seconds"])
+        ),
+        "unbypass": lambda: sm.Unbypass(zone_id=a["zone"], at=at, who=who),
+        "acknowledge": lambda: sm.Ack(at=at, who=who, partition_id=a.get("partition"), **target),
+        "reset": lambda: sm.Reset(at=at, who=who, partition_id=a.get("partition"), **target),
+    }
+    if c.name not in builders:
+        raise ValueError(f"unknown command {c.name}")
+    event: sm.Event = builders[c.name]()
+    return event
+
+
+def serve(
+    transport: Transport, community: str, poller: Poller, sink: BusAlarmSink, wait: float = 3.0
+) -> None:
+    """Answer console commands addressed to the perimeter service; each ack carries the machine's verdict."""
+
+    def handle(c: Command) -> Ack:
+        try:
+            event = command_event(c, poller.clock(), sink)
+        except (KeyError, ValueError) as exc:
+            return Ack(command_id=c.id, ok=False, detail=f"参数错误 / bad arguments: {exc}")
+        try:
+            effects = poller.submit(event).result(timeout=min(wait, c.timeout_s))
+        except FutureTimeout:
+            return Ack(command_id=c.id, ok=False, detail="已排队，未及时执行 / queued, not applied in time")
+        rejected = [e for e in effects if isinstance(e, sm.Rejected)]
+        if rejected:
+            r = rejected[0]
+            result = {"code": r.code, "problems": [list(p) for p in r.problems]}
+            return Ack(
+                command_id=c.id, ok=False, detail=f"{r.message_zh} / {r.message_en}"[:500], result=result
+            )
+        states = [e.new.value for e in effects if isinstance(e, sm.StateChanged)]
+        return Ack(command_id=c.id, ok=True, detail="ok", result={"states": states})
+
+    serve_commands(transport, community, sink.device_id, handle)
