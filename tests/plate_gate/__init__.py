@@ -1,0 +1,1 @@
+"""plate_gate tests."""
