@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -25,6 +25,8 @@ from access.quality import QualityReport, check_file
 app = typer.Typer(
     help="人脸门禁：录入、识别、比对 (face enrolment, identification, comparison)", no_args_is_help=True
 )
+door_app = typer.Typer(help="门禁进程：运行、同步 (the door process: run, sync)", no_args_is_help=True)
+app.add_typer(door_app, name="door")
 console = Console(stderr=True)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 
@@ -212,3 +214,54 @@ def _embed_cached(
         except ImageLoadError as exc:
             cache[path] = {"code": exc.code, "message": exc.message_zh}
     return cache[path]
+
+
+DoorConfigOpt = Annotated[Path, typer.Option("--config", help="door.yaml (see docs/face-recognition.md)")]
+
+
+def _door(config_path: Path) -> Any:
+    """Build the door process from its YAML (imported here: `sc faces` must not need the device stack)."""
+    from access.edge.config import DoorProcessConfig
+    from access.edge.process import DoorProcess
+
+    try:
+        config = DoorProcessConfig.load(config_path)
+        engine = _engine(AccessConfig.load(config.access_config).model_dump_json())
+        return DoorProcess(config, engine=engine)
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        console.print(f"[red]配置错误 configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@door_app.command("run")
+def door_run(config_path: DoorConfigOpt) -> None:
+    """运行一个门禁：摄像头→识别→判定→门锁，事件上报，离线可用。Run one door until Ctrl-C."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    door = _door(config_path)
+    console.print(f"门禁 {door.config.door_id} 运行中 (Ctrl-C 退出) / door running")
+    try:
+        door.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        door.close()
+
+
+@door_app.command("sync")
+def door_sync(config_path: DoorConfigOpt) -> None:
+    """从平台同步一次人员库、黑名单、访客通行证。Sync the door's cache from the console once."""
+    door = _door(config_path)
+    try:
+        if door.sync is None:
+            console.print("[red]door.yaml 未配置 console / no console configured[/red]")
+            raise typer.Exit(2)
+        stats = door.sync.sync_once()
+        if stats is None:
+            console.print("[red]平台不可达，继续使用本地缓存 / console unreachable, cache kept[/red]")
+            raise typer.Exit(1)
+        door.refresh()
+        typer.echo(json.dumps(stats.__dict__))
+    finally:
+        door.close()

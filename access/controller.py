@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,15 +14,17 @@ import cv2
 import numpy as np
 
 from access.config import GalleryConfig
-from access.decision import Category, Debouncer, Decision, LocalCache, debounce_key, decide
+from access.decision import Category, Debouncer, Decision, LocalCache, debounce_key, decide, decide_qr
 from access.engine import FaceEngine, FaceResult
 from access.event_buffer import EventBuffer
 from access.gallery import Gallery
 from access.liveness import LivenessConfig, Verdict, check
+from access.passes import PassRefused, verify_pass
 from access.ports import Frame, FrameSource, LockRelay, Signals
 from access.tracker import FaceTracker
 
 Landmarks68 = Callable[[np.ndarray, FaceResult], np.ndarray]
+QrReader = Callable[[np.ndarray], list[str]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class DoorConfig:
     held_open_s: float = 30.0
     escape_route: bool = True
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
+    qr_interval_s: float = 0.5
 
 
 class DoorController:
@@ -62,6 +66,11 @@ class DoorController:
         self._opened_at: float | None = None
         self._held_alarmed = False
         self.fire_mode = False
+        self.lock = threading.RLock()
+        self.qr_reader: QrReader | None = None
+        self.pass_key: bytes | None = None
+        self.revoked_passes: frozenset[str] = frozenset()
+        self._qr_at = -1e9
         if config.liveness.enabled and landmarks68 is None:
             raise ValueError("liveness needs a 68-point landmark function")
 
@@ -74,6 +83,31 @@ class DoorController:
         return count
 
     def process(self, frame: Frame) -> list[Decision]:
+        """Recognise every face (and a visitor-pass QR) in a frame; act once per person per debounce window."""
+        with self.lock:
+            return self._faces(frame) + self._qr(frame)
+
+    def _qr(self, frame: Frame) -> list[Decision]:
+        """Every qr_interval_s: verify a pass QR held to the camera and act on it (debounced per pass)."""
+        if self.qr_reader is None or self.pass_key is None:
+            return []
+        if frame.mono_s - self._qr_at < self.config.qr_interval_s:
+            return []
+        self._qr_at = frame.mono_s
+        acted = []
+        for text in self.qr_reader(frame.image):
+            try:
+                claims = verify_pass(self.pass_key, text)
+            except PassRefused:
+                claims = None
+            decision = decide_qr(claims, self.config.door_id, frame.wall, self.revoked_passes)
+            key = debounce_key(decision)
+            if self.debouncer.admit(key, frame.mono_s):
+                self._act(decision, frame, None)
+                acted.append(decision)
+        return acted
+
+    def _faces(self, frame: Frame) -> list[Decision]:
         """Recognise every face in a frame and act on those not acted on within the debounce window."""
         acted = []
         self.tick(frame.mono_s, frame.wall)
@@ -115,7 +149,7 @@ class DoorController:
         del track[: -2 * self.config.liveness.min_frames]
         return check(track, self.config.liveness).verdict
 
-    def _act(self, decision: Decision, frame: Frame, face: FaceResult) -> None:
+    def _act(self, decision: Decision, frame: Frame, face: FaceResult | None) -> None:
         """Drive relay, light and voice, and publish the event with a face capture."""
         if decision.open and not self.fire_mode:
             self.relay.unlock(self.config.unlock_s)
@@ -141,12 +175,17 @@ class DoorController:
             reason=decision.reason,
             pass_id=decision.pass_id,
             alarm=decision.alarm,
-            box=face.box.as_list(),
+            box=face.box.as_list() if face else None,
             capture_jpeg=capture(frame.image, face),
         )
 
     def on_door_contact(self, is_open: bool, mono_s: float, wall: datetime) -> None:
         """Door sensor edge: opening without a grant (and not in fire mode) is a forced-open alarm."""
+        with self.lock:
+            self._contact(is_open, mono_s, wall)
+
+    def _contact(self, is_open: bool, mono_s: float, wall: datetime) -> None:
+        """on_door_contact under the lock."""
         if is_open and self._opened_at is None:
             self._opened_at = mono_s
             self._held_alarmed = False
@@ -157,19 +196,25 @@ class DoorController:
 
     def tick(self, mono_s: float, wall: datetime) -> None:
         """Periodic check: a door held open past held_open_s raises one held-open alarm."""
+        with self.lock:
+            self._check_held(mono_s, wall)
+
+    def _check_held(self, mono_s: float, wall: datetime) -> None:
+        """tick under the lock."""
         if self._opened_at is None or self._held_alarmed or self.fire_mode:
             return
         if mono_s - self._opened_at > self.config.held_open_s:
             self._held_alarmed = True
             self._publish("held_open", wall, alarm=True, open_s=round(mono_s - self._opened_at, 1))
 
-    def on_fire_alarm(self, active: bool, wall: datetime) -> None:
+    def on_fire_alarm(self, active: bool, wall: datetime, source: str = "input") -> None:
         """Fire input: escape-route doors unlock and stay unlocked (fail-safe) until it clears; recorded."""
-        if active == self.fire_mode or not self.config.escape_route:
-            return
-        self.fire_mode = active
-        self.relay.hold_unlocked(active)
-        self._publish("fire_unlock" if active else "fire_restore", wall, alarm=active)
+        with self.lock:
+            if active == self.fire_mode or not self.config.escape_route:
+                return
+            self.fire_mode = active
+            self.relay.hold_unlocked(active)
+            self._publish("fire_unlock" if active else "fire_restore", wall, alarm=active, source=source)
 
     def _publish(self, kind: str, wall: datetime, **fields: Any) -> None:
         """Build a versioned event with a UUID and the device time; buffer if the bus is down."""
@@ -184,11 +229,13 @@ class DoorController:
         self.events.publish(event)
 
 
-def capture(image: np.ndarray, face: FaceResult, size: int = 112) -> str:
-    """A small base64 JPEG of the face (with a margin) for the event."""
-    b = face.box
-    m = b.width // 4
-    crop = image[max(0, b.y1 - m) : b.y2 + m, max(0, b.x1 - m) : b.x2 + m]
+def capture(image: np.ndarray, face: FaceResult | None, size: int = 112) -> str:
+    """A small base64 JPEG of the face (with a margin), or of the whole frame without a face, for the event."""
+    crop = image
+    if face is not None:
+        b = face.box
+        m = b.width // 4
+        crop = image[max(0, b.y1 - m) : b.y2 + m, max(0, b.x1 - m) : b.x2 + m]
     scale = size / max(crop.shape[:2])
     crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else crop
     ok, data = cv2.imencode(".jpg", crop[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 80])

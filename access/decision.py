@@ -8,9 +8,11 @@ from enum import StrEnum
 from typing import Protocol
 
 from access.gallery import Match
+from access.passes import PassClaims
 
 PROMPT_REGISTER_ZH = "您好，系统未识别到您的身份，请在门口扫码登记为访客或联系物业。"
 PROMPT_BLACKLIST_ZH = "无法通行，请联系物业。"
+PROMPT_PASS_REFUSED_ZH = "访客通行码无效或不在有效时间内，请联系邀请人。"
 
 
 class Category(StrEnum):
@@ -139,6 +141,26 @@ def decide(match: Match | None, threshold: float, door: str, now: datetime, cach
         "residency_expired" if residencies else "no_valid_pass" if cache.passes(person) else "not_entitled"
     )
     return _unknown(reason, person, score)
+
+
+def decide_qr(claims: PassClaims | None, door: str, now: datetime, revoked: frozenset[str]) -> Decision:
+    """A visitor-pass QR shown to the camera: genuine, not revoked, for this door, inside its window."""
+    if claims is None:
+        return _unknown("pass_invalid", None, None)
+    person = f"pass:{claims.pass_id}"
+    if claims.pass_id in revoked:
+        reason = "pass_revoked"
+    elif door not in claims.doors:
+        reason = "pass_wrong_door"
+    elif now < claims.valid_from:
+        reason = "pass_not_yet_valid"
+    elif now >= claims.valid_to:
+        reason = "pass_expired"
+    else:
+        return Decision(
+            Category.VISITOR, True, "visitor_pass_qr", person, light="green", pass_id=claims.pass_id
+        )
+    return Decision(Category.UNKNOWN, False, reason, person, light="red", prompt_zh=PROMPT_PASS_REFUSED_ZH)
 
 
 def _unknown(reason: str, person: str | None, score: float | None) -> Decision:

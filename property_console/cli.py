@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from property_console import audit
+from property_console.api.errors import field_errors_from_pydantic
 from property_console.config import Settings
 from property_console.errors import DomainError
 from property_console.excel import workbook
@@ -38,6 +39,11 @@ SUBCOMMANDS: dict[str, str] = {
     "doorplate": "qr_doorplate.cli",
     "sim": "devices.cli",
     "perimeter": "perimeter.cli",
+    "plates": "plate_gate.cli",
+    "faces": "access.cli",
+    "gate": "plate_gate.gate_cli",
+    "district": "district_cloud.cli",
+    "door": "access.door_cli",
 }
 
 
@@ -53,8 +59,11 @@ def _runtime(**overrides: object) -> Runtime:
     return open_runtime(_settings(**overrides))
 
 
-def _fail(exc: DomainError) -> typer.Exit:
-    for e in exc.errors:
+def _fail(exc: DomainError | ValidationError) -> typer.Exit:
+    errors = (
+        field_errors_from_pydantic(list(exc.errors())) if isinstance(exc, ValidationError) else exc.errors
+    )
+    for e in errors:
         console.print(f"[red]{e.field or ''} {e.message_zh}[/red] ({e.message_en})")
     return typer.Exit(1)
 
@@ -82,7 +91,7 @@ def init(
                     password=admin_password,
                 ),
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             raise _fail(exc) from None
     console.print(
         f"[green]数据库已初始化[/green] {rt.settings.effective_database_url}; 管理员 {admin_username}"
@@ -123,7 +132,13 @@ def demo(
     console.print(
         f"[bold]打开 open[/bold] http://127.0.0.1:{port}/  ·  API: http://127.0.0.1:{port}/api/docs"
     )
-    run(rt, "127.0.0.1", port)
+    from property_console.uplink.demo import start_demo_district
+
+    uplink = start_demo_district(rt, port + 1, port)
+    console.print(
+        f"[bold]区县平台 district[/bold] http://127.0.0.1:{port + 1}/  (district / police, 密码 {DEMO_PASSWORD})"
+    )
+    run(rt, "127.0.0.1", port, uplink)
 
 
 @users_app.command("create")
@@ -143,7 +158,7 @@ def users_create(
                     username=username, display_name=display_name or username, role=role, password=password
                 ),
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             raise _fail(exc) from None
         audit.record(
             db,
@@ -238,7 +253,7 @@ def import_cmd(
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
-        except DomainError as exc:
+        except (DomainError, ValidationError) as exc:
             raise _fail(exc) from None
         if report.written:
             audit.record(

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     lockout_minutes: int = Field(15, ge=1)
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     page_size_max: int = 200
+    mqtt_url: str = Field(
+        "", description="mqtt[s]://user:pass@host:port of the broker; empty: start an embedded one"
+    )
+    mqtt_embedded_port: int = Field(
+        1884, description="Port of the embedded broker (1883 is left to Mosquitto)"
+    )
+    timezone: str = Field("Asia/Shanghai", description="Local time zone for 'today' and reports")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
+from sqlalchemy import Engine
 
 from property_console.api.app import create_app
+from property_console.bus_service import start_bus
+from property_console.events import broadcaster_for
 from property_console.runtime import Runtime
+from property_console.uplink.service import start_uplink
+from property_console.uplink.settings import UplinkSettings
 
 
-def run(rt: Runtime, host: str, port: int) -> None:
+class StreamClosingServer(uvicorn.Server):
+    """Ends the browsers' live event streams first, so stopping does not wait on open dashboards."""
+
+    def __init__(self, config: uvicorn.Config, engine: Engine) -> None:
+        super().__init__(config)
+        self.engine = engine
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        broadcaster_for(self.engine).close()
+        await super().shutdown(sockets)
+
+
+def run(rt: Runtime, host: str, port: int, uplink: UplinkSettings | None = None) -> None:
     app = create_app(rt.settings, rt.engine)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    bus = start_bus(rt)  # SC_MQTT_URL, or an embedded broker: device events in, gate commands out
+    worker = start_uplink(rt, app, uplink)  # district uplink when SC_UPLINK_URL (or `uplink`) is set
+    try:
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+        StreamClosingServer(config, rt.engine).run()
+    finally:
+        if worker is not None:
+            worker.stop()
+        bus.stop()

@@ -5,31 +5,41 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from property_console import doorplate  # QR doorplate scan page and patrol (issue 8)
 from property_console.api import errors
 from property_console.api.deps import public
 from property_console.api.policy import enforce_default_deny
 from property_console.api.routes import (
+    access_sync,
     addresses,
     alarms,
     audit,
     auth,
+    dashboard,
     devices,
+    events,
     excel,
+    gate_lists,
+    gate_sync,
+    gates,
     houses,
     organisations,
     persons,
+    reports,
     residencies,
     users,
     vehicles,
+    visitor_passes,
 )
 from property_console.config import Settings
 from property_console.db import make_sessionmaker
+from property_console.uplink import api as uplink_api
+from property_console.web import pages
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 health = APIRouter(tags=["health"])
@@ -39,11 +49,6 @@ health = APIRouter(tags=["health"])
 def health_check(db: Annotated[Session, public()]) -> dict[str, Any]:
     db.execute(text("SELECT 1"))
     return {"status": "ok"}
-
-
-@health.get("/", response_class=HTMLResponse, include_in_schema=False)
-def index(request: Request, _: Annotated[Session, public()]) -> str:
-    return (WEB / "index.html").read_text(encoding="utf-8")
 
 
 def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter] | None = None) -> FastAPI:
@@ -71,11 +76,22 @@ def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter
         audit,
         alarms,
         excel,
+        events,
+        dashboard,
+        reports,
+        gates,
+        uplink_api,
+        doorplate,
+        access_sync,  # face doors: edge sync, visitor passes (issue 4)
+        visitor_passes,
+        gate_lists,  # barrier gates: car parks, reservations, edge sync (issue 5)
+        gate_sync,
     ):
         app.include_router(module.router)
     for router in extra_routers or []:
         app.include_router(router)
     app.include_router(health)
+    pages.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     enforce_default_deny(app)
     return app

@@ -32,20 +32,65 @@ _STAFF = (
     _READ_ALL
     | _WRITE_ALL
     | {"devices:read", "devices:write", "alarms:read", "alarms:handle", "import", "export"}
+    | {"events:read", "dashboard:read", "reports:read", "gates:confirm"}
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     # Residents read their own household only (scoped in the routes).
     Role.RESIDENT: frozenset({"houses:read", "persons:read", "residencies:read", "vehicles:read"}),
     Role.PROPERTY_STAFF: frozenset(_STAFF),
-    Role.PROPERTY_ADMIN: frozenset(_STAFF | {"addresses:write", "users:read", "users:write", "audit:read"}),
+    Role.PROPERTY_ADMIN: frozenset(
+        _STAFF | {"addresses:write", "users:read", "users:write", "audit:read", "uplink:read", "uplink:write"}
+    ),
     Role.GRID_WORKER: frozenset(_READ_ALL),
-    Role.COMMUNITY_POLICE: frozenset(_READ_ALL | {"alarms:read", "devices:read", "audit:read", "export"}),
-    Role.DISTRICT_POLICE: frozenset(_READ_ALL | {"alarms:read", "audit:read", "export"}),
+    Role.COMMUNITY_POLICE: frozenset(
+        _READ_ALL
+        | {"alarms:read", "devices:read", "audit:read", "export"}
+        | {"events:read", "dashboard:read", "reports:read"}
+    ),
+    Role.DISTRICT_POLICE: frozenset(_READ_ALL | {"alarms:read", "audit:read", "export", "reports:read"}),
     Role.SYSTEM: frozenset(
-        _READ_ALL | _WRITE_ALL | {"devices:read", "devices:write", "alarms:read", "alarms:handle"}
+        _READ_ALL
+        | _WRITE_ALL
+        | {"devices:read", "devices:write", "alarms:read", "alarms:handle"}
+        | {"events:ingest"}
     ),
 }
+
+
+# QR doorplate scan views and electronic patrol (issue 8); residents' confirm is scoped to owners in the route.
+_DOORPLATE: dict[Role, frozenset[str]] = {
+    Role.RESIDENT: frozenset({"doorplate:register", "doorplate:confirm"}),
+    Role.PROPERTY_STAFF: frozenset({"doorplate:view", "doorplate:confirm", "patrol:scan", "patrol:read"}),
+    Role.PROPERTY_ADMIN: frozenset(
+        {"doorplate:view", "doorplate:confirm", "patrol:scan", "patrol:read", "patrol:write"}
+    ),
+    Role.GRID_WORKER: frozenset({"doorplate:view", "doorplate:verify", "doorplate:inspect"}),
+    Role.COMMUNITY_POLICE: frozenset(
+        {"doorplate:view", "doorplate:full", "doorplate:inspect", "doorplate:flag", "patrol:read"}
+    ),
+    Role.DISTRICT_POLICE: frozenset({"doorplate:view", "doorplate:full"}),
+}
+PERMISSIONS = {role: perms | _DOORPLATE.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
+
+# Face doors (issue 4): visitor invitations (residents scoped to their building in the route); edge sync.
+_ACCESS: dict[Role, frozenset[str]] = {
+    Role.RESIDENT: frozenset({"visitor_passes:read", "visitor_passes:write"}),
+    Role.PROPERTY_STAFF: frozenset({"visitor_passes:read", "visitor_passes:write", "access:blacklist"}),
+    Role.PROPERTY_ADMIN: frozenset({"visitor_passes:read", "visitor_passes:write", "access:blacklist"}),
+    Role.SYSTEM: frozenset({"access:sync"}),
+}
+PERMISSIONS = {role: perms | _ACCESS.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
+
+
+# Barrier gates (issue 5): car parks and reservations; gates poll their lists as the system role.
+_GATE: dict[Role, frozenset[str]] = {
+    Role.RESIDENT: frozenset({"reservations:read", "reservations:write"}),
+    Role.PROPERTY_STAFF: frozenset({"gates:read", "gates:write", "reservations:read", "reservations:write"}),
+    Role.PROPERTY_ADMIN: frozenset({"gates:read", "gates:write", "reservations:read", "reservations:write"}),
+    Role.SYSTEM: frozenset({"gates:sync", "gates:read"}),
+}
+PERMISSIONS = {role: perms | _GATE.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -34,3 +34,13 @@ def engine(config: AccessConfig) -> FaceEngine:
 def engine68() -> FaceEngine:
     """A dlib engine with the 68-point predictor (liveness needs it)."""
     return create_engine(EngineConfig(landmarks=68, flip=False))
+
+
+from tests.console.conftest import (  # noqa: E402,F401  (console fixtures for sync, passes and ingest)
+    app_client,
+    login,
+    pg_template,
+    runtime,
+    seeded_url,
+    sqlite_template,
+)

@@ -13,6 +13,8 @@ from sqlalchemy import case, select
 from property_console.api.crud import get_or_404, paginate
 from property_console.api.deps import Ctx, allow
 from property_console.errors import Conflict
+from property_console.events.alarms import alarm_message
+from property_console.events.broadcast import publish_after_commit
 from property_console.models import Alarm, utcnow
 from property_console.schemas.common import Note, Page, Schema, page_of
 
@@ -69,6 +71,7 @@ def acknowledge(alarm_id: uuid.UUID, ctx: Annotated[Ctx, allow("alarms:handle")]
         raise Conflict.one("alarm.state", "告警已确认", "Alarm already acknowledged", "status")
     alarm.status, alarm.acknowledged_by, alarm.acknowledged_at = "acknowledged", ctx.who.username, utcnow()
     ctx.audit("update", "alarm", [alarm.id], {"status": "acknowledged"})
+    publish_after_commit(ctx.db, alarm_message(alarm))
     return AlarmPublic.model_validate(alarm)
 
 
@@ -83,4 +86,5 @@ def handle(alarm_id: uuid.UUID, body: AlarmHandle, ctx: Annotated[Ctx, allow("al
     alarm.status, alarm.handled_by, alarm.handled_at = "handled", ctx.who.username, now
     alarm.disposition, alarm.note = body.disposition, body.note
     ctx.audit("update", "alarm", [alarm.id], {"status": "handled", "disposition": body.disposition})
+    publish_after_commit(ctx.db, alarm_message(alarm))
     return AlarmPublic.model_validate(alarm)

@@ -1,0 +1,1 @@
+"""district_cloud package."""

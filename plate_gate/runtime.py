@@ -1,0 +1,154 @@
+"""Assemble a running lane from its config: store, relay + loop (devices/), barrier, bus, process, sync."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from devices.bus import (
+    Ack,
+    BufferedPublisher,
+    BusClient,
+    Command,
+    MqttSettings,
+    MqttTransport,
+    Transport,
+    serve_commands,
+)
+from devices.modbus import ModbusAdapter, ModbusConfig
+from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
+from plate_gate.barrier import Barrier
+from plate_gate.config import GateConfig, LoopConfig, RelayConfig
+from plate_gate.gate_cache import CarPark
+from plate_gate.loop_sensor import LoopSensor, MemoryLoopSensor, ModbusLoopSensor
+from plate_gate.process import BARRIER_COMMAND, GateProcess, Lane
+from plate_gate.store import LocalGateStore
+from plate_gate.sync import ConsoleSync
+
+log = logging.getLogger(__name__)
+
+
+def modbus(cfg: RelayConfig | LoopConfig) -> ModbusAdapter:
+    """A Modbus adapter for a relay board or I/O module (TCP when a host is given, else RTU)."""
+    if cfg.host:
+        return ModbusAdapter(ModbusConfig(transport="tcp", host=cfg.host, port=cfg.port, unit_id=cfg.unit_id))
+    return ModbusAdapter(ModbusConfig(transport="rtu", serial_port=cfg.serial_port, unit_id=cfg.unit_id))
+
+
+class RecordingDriver:
+    """The built-in relay simulator for ``kind: sim``: logs and remembers every switch."""
+
+    def __init__(self) -> None:
+        self.switches: list[tuple[int, bool]] = []
+
+    def set(self, channel: int, on: bool) -> None:
+        self.switches.append((channel, on))
+        log.info("relay %d %s / 继电器%s", channel, "on" if on else "off", "吸合" if on else "释放")
+
+
+def relay_driver(cfg: RelayConfig) -> RelayDriver:
+    """The driver named by the config."""
+    if cfg.kind == "modbus":
+        return ModbusCoilDriver(modbus(cfg))
+    if cfg.kind == "serial":
+        return SerialBoardDriver(cfg.serial_port or "")
+    return RecordingDriver()
+
+
+def loop_sensor(cfg: LoopConfig) -> LoopSensor:
+    """The loop detector named by the config."""
+    if cfg.kind == "modbus":
+        return ModbusLoopSensor(modbus(cfg), cfg.address, active_high=cfg.active_high)
+    return MemoryLoopSensor()
+
+
+def bus_transport(cfg: GateConfig) -> Transport | None:
+    """MQTT to the configured broker, or None when the lane runs without a bus."""
+    if cfg.bus is None:
+        return None
+    b = cfg.bus
+    settings = MqttSettings(
+        host=b.host, port=b.port, username=b.username, password=b.password, client_id=f"gate-{cfg.gate}"
+    )
+    return MqttTransport(settings).start()
+
+
+@dataclass
+class GateRuntime:
+    """Everything a lane runs; ``stop()`` releases it."""
+
+    config: GateConfig
+    store: LocalGateStore
+    barrier: Barrier
+    process: GateProcess
+    publisher: BufferedPublisher | None
+    sync: ConsoleSync | None
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stoppers):
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping gate component failed")
+
+
+def build_gate(
+    cfg: GateConfig,
+    *,
+    transport: Transport | None = None,
+    driver: RelayDriver | None = None,
+    loop: LoopSensor | None = None,
+    http: httpx.Client | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> GateRuntime:
+    """Build a lane; the keyword arguments replace configured devices (tests and ``sc gate sim``)."""
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    zone = ZoneInfo(cfg.timezone)
+    now = clock or (lambda: datetime.now(zone))
+    store = LocalGateStore(cfg.data_dir / "gate.db", CarPark(cfg.car_park, cfg.capacity))
+    drv = driver or relay_driver(cfg.relay)
+    open_relay = Relay(drv, cfg.relay.open_channel, name=f"{cfg.gate}-open")
+    close_relay = (
+        Relay(drv, cfg.relay.close_channel, name=f"{cfg.gate}-close") if cfg.relay.close_channel else None
+    )
+    barrier = Barrier(open_relay, loop or loop_sensor(cfg.loop), close_relay=close_relay, timing=cfg.timing())
+    stoppers: list[Callable[[], None]] = [store.close]
+    transport = transport or bus_transport(cfg)
+    publisher = bus = None
+    if transport is not None:
+        publisher = BufferedPublisher(transport, cfg.data_dir / "bus-buffer.db")
+        stoppers.append(publisher.stop)
+        bus = BusClient(publisher, cfg.community)
+    lane = Lane(cfg.gate, cfg.car_park, cfg.direction)
+    process = GateProcess(
+        lane, store, barrier, bus, rules=cfg.rules.rules(), clock=now, captures=cfg.data_dir / "captures"
+    )
+    if transport is not None:
+        serve_commands(transport, cfg.community, cfg.gate, command_handler(process))
+    stoppers.append(barrier.start().stop)
+    sync = None
+    if cfg.console is not None:
+        c = cfg.console
+        client = http or httpx.Client(base_url=c.url, timeout=5.0)
+        sync = ConsoleSync(
+            client, store, cfg.car_park, username=c.username, password=c.password, interval_s=c.interval_s
+        )
+        stoppers.append(sync.stop)
+    return GateRuntime(cfg, store, barrier, process, publisher, sync, stoppers)
+
+
+def command_handler(process: GateProcess) -> Callable[[Command], Ack]:
+    """Bus commands this lane serves: ``barrier`` (a staff decision from the console)."""
+
+    def handle(command: Command) -> Ack:
+        if command.name != BARRIER_COMMAND:
+            return Ack(command_id=command.id, ok=False, detail=f"unknown command {command.name}")
+        return process.confirm(command)
+
+    return handle

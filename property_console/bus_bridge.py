@@ -1,0 +1,118 @@
+"""The console's bus subscriber: device events and states from MQTT into `events.ingest`, one transaction each."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from devices.bus import DeviceState, Event, Transport, parse_topic, state_topic
+from devices.bus.topics import event_topic
+from property_console.errors import DomainError
+from property_console.events import ingest
+
+log = logging.getLogger(__name__)
+STATE_NS = uuid.UUID("0f8e1c52-9d0b-4c55-8f7e-3b1d2a6c9e41")
+
+
+PERIMETER_ALARM_FIELDS = ("partition", "zone_name", "zone_type", "host", "location", "cameras", "siren")
+
+
+def perimeter_alarm(event: Event) -> dict[str, Any]:
+    """perimeter/bus_link's alarm record → EventIn: the alarm's lifelong UUID becomes the event id."""
+    d = event.data
+    detail = {k: d[k] for k in PERIMETER_ALARM_FIELDS if d.get(k) is not None}
+    alarm = {
+        "kind": f"perimeter_{d.get('kind', 'alarm')}",
+        "severity": d.get("severity", "high"),
+        "zone": d.get("zone"),
+        "message_zh": d.get("message_zh"),
+        "message_en": d.get("message_en"),
+    }
+    return {
+        "id": d.get("alarm_uuid", str(event.id)),
+        "kind": "alarm",
+        "device_serial": event.device_id,
+        "device_time": event.ts.isoformat(),
+        "detail": detail,
+        "alarm": alarm,
+    }
+
+
+def to_ingest_payload(event: Event) -> dict[str, Any] | None:
+    """A bus Event as the console's EventIn (None: a perimeter lifecycle record kept by the perimeter service).
+
+    The envelope maps 1:1 and `data` carries EventIn's fields; perimeter alarm records are translated.
+    """
+    if "alarm_uuid" in event.data:
+        return perimeter_alarm(event) if event.kind == "alarm" else None
+    return {
+        **event.data,
+        "id": str(event.id),
+        "kind": event.kind,
+        "device_serial": event.device_id,
+        "device_time": event.ts.isoformat(),
+    }
+
+
+def state_payload(state: DeviceState) -> dict[str, Any]:
+    """A retained online/offline state as a device_online/device_offline event (same state twice = one event)."""
+    kind = "device_online" if state.online else "device_offline"
+    event_id = uuid.uuid5(STATE_NS, f"{state.device_id}|{state.online}|{state.ts.isoformat()}")
+    return {
+        "id": str(event_id),
+        "kind": kind,
+        "device_serial": state.device_id,
+        "device_time": state.ts.isoformat(),
+        "detail": {k: v for k, v in state.info.items() if isinstance(v, str | int | float | bool)},
+    }
+
+
+class BusBridge:
+    """Subscribes `sc/<community>/+/event/+` and `.../state`; every message is stored once or kept as a reject."""
+
+    def __init__(self, transport: Transport, community: str, sessions: sessionmaker[Session]) -> None:
+        self.transport, self.community, self.sessions = transport, community, sessions
+        self.stored = self.rejected = 0
+
+    def start(self) -> BusBridge:
+        self.transport.subscribe(event_topic(self.community, "+", "+"), self._on_event)
+        self.transport.subscribe(state_topic(self.community, "+"), self._on_state)
+        return self
+
+    def _on_event(self, topic: str, payload: bytes) -> None:
+        try:
+            event = Event.model_validate_json(payload)
+        except ValidationError:
+            self._ingest(payload, topic)  # not even an envelope: ingest keeps it as a reject with the reason
+            return
+        if event.device_id != parse_topic(topic).device_id:
+            log.warning("event %s claims device %s on topic %s", event.id, event.device_id, topic)
+        mapped = to_ingest_payload(event)
+        if mapped is None:
+            log.debug("perimeter record %s on %s stays with the perimeter service", event.kind, topic)
+            return
+        self._ingest(mapped, topic)
+
+    def _on_state(self, topic: str, payload: bytes) -> None:
+        if not payload:
+            return
+        try:
+            state = DeviceState.model_validate_json(payload)
+        except ValidationError:
+            self._ingest(payload, topic)
+            return
+        self._ingest(state_payload(state), topic)
+
+    def _ingest(self, payload: dict[str, Any] | bytes, topic: str) -> None:
+        with self.sessions() as db:
+            try:
+                ingest(db, payload, source=f"bus {topic}"[:64])
+                self.stored += 1
+            except DomainError as exc:
+                self.rejected += 1
+                log.warning("rejected bus message on %s: %s", topic, exc)
+            db.commit()  # a reject is kept too

@@ -1,0 +1,129 @@
+"""Aggregates for the dashboard and the reports page, bucketed in the community's local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from property_console.events.localtime import as_utc, day_start, local, today
+from property_console.models import Alarm, Device, Event, utcnow
+
+PASS_KINDS = (
+    "door_pass",
+    "door_refused",
+    "vehicle_pass",
+    "vehicle_pending",
+    "vehicle_refused",
+    "visitor_pass",
+)
+
+
+def today_summary(session: Session, tz: ZoneInfo) -> dict[str, Any]:
+    """Today's event counts by kind, open alarms, and devices by status."""
+    start = day_start(tz, today(tz))
+    kinds = session.execute(
+        select(Event.kind, func.count()).where(Event.device_time >= start).group_by(Event.kind)
+    ).all()
+    open_alarms = session.execute(select(func.count()).where(Alarm.status != "handled")).scalar_one()
+    devices = session.execute(select(Device.status, func.count()).group_by(Device.status)).all()
+    return {
+        "date": today(tz).isoformat(),
+        "events": {k: int(n) for k, n in kinds},
+        "open_alarms": int(open_alarms),
+        "devices": {s: int(n) for s, n in devices},
+    }
+
+
+def passes(session: Session, tz: ZoneInfo, days: int) -> dict[str, Any]:
+    """Passes per local hour (today) and per local day (the last `days` days), by kind."""
+    first = today(tz) - dt.timedelta(days=days - 1)
+    rows = session.execute(
+        select(Event.kind, Event.device_time).where(
+            Event.kind.in_(PASS_KINDS), Event.device_time >= day_start(tz, first)
+        )
+    ).all()
+    dates = [(first + dt.timedelta(days=i)).isoformat() for i in range(days)]
+    daily: dict[str, Counter[str]] = {d: Counter() for d in dates}
+    hourly: list[Counter[str]] = [Counter() for _ in range(24)]
+    now_day = today(tz)
+    for kind, when in rows:
+        at = local(when, tz)
+        if at.date().isoformat() in daily:
+            daily[at.date().isoformat()][kind] += 1
+        if at.date() == now_day:
+            hourly[at.hour][kind] += 1
+    return {
+        "kinds": list(PASS_KINDS),
+        "days": [{"date": d, **{k: daily[d][k] for k in PASS_KINDS}} for d in dates],
+        "hours": [{"hour": h, **{k: hourly[h][k] for k in PASS_KINDS}} for h in range(24)],
+    }
+
+
+def alarms(session: Session, tz: ZoneInfo, days: int) -> dict[str, Any]:
+    """Alarms raised in the last `days` days by kind, by zone, and by disposition (open ones as such)."""
+    since = day_start(tz, today(tz) - dt.timedelta(days=days - 1))
+    rows = session.execute(select(Alarm).where(Alarm.raised_at >= since)).scalars().all()
+    by_kind = Counter(a.kind for a in rows)
+    by_zone = Counter(str(a.detail.get("zone") or "—") for a in rows)
+    by_disposition = Counter(a.disposition or a.status for a in rows)
+    return {
+        "total": len(rows),
+        "by_kind": dict(by_kind.most_common()),
+        "by_zone": dict(by_zone.most_common()),
+        "by_disposition": dict(by_disposition.most_common()),
+    }
+
+
+def availability(session: Session, tz: ZoneInfo, days: int) -> list[dict[str, Any]]:
+    """Share of the window each device was online, from its device_online/device_offline events."""
+    start = day_start(tz, today(tz) - dt.timedelta(days=days - 1))
+    end = utcnow()
+    out = []
+    for device in session.execute(select(Device).order_by(Device.kind, Device.name)).scalars():
+        changes = session.execute(
+            select(Event.kind, Event.device_time)
+            .where(Event.device_serial == device.serial, Event.kind.in_(("device_online", "device_offline")))
+            .order_by(Event.device_time)
+        ).all()
+        share = _online_share([(k, as_utc(t)) for k, t in changes], device.status, start, end)
+        out.append(
+            {
+                "serial": device.serial,
+                "name": device.name,
+                "kind": device.kind,
+                "status": device.status,
+                "availability": None if share is None else round(share, 4),
+                "offline_events": sum(1 for k, t in changes if k == "device_offline" and as_utc(t) >= start),
+            }
+        )
+    return out
+
+
+def _online_share(
+    changes: list[tuple[str, dt.datetime]], status: str, start: dt.datetime, end: dt.datetime
+) -> float | None:
+    """Online fraction of [start, end]; the state before the first change is inferred, else unknown."""
+    before = [k for k, t in changes if t < start]
+    inside = [(k, t) for k, t in changes if start <= t <= end]
+    if before:
+        online = before[-1] == "device_online"
+    elif inside:
+        online = inside[0][0] == "device_offline"  # it went offline, so it was online before
+    elif status in ("online", "offline"):
+        return 1.0 if status == "online" else 0.0
+    else:
+        return None
+    up, cursor = 0.0, start
+    for kind, at in inside:
+        if online:
+            up += (at - cursor).total_seconds()
+        online, cursor = kind == "device_online", at
+    if online:
+        up += (end - cursor).total_seconds()
+    total = (end - start).total_seconds()
+    return up / total if total > 0 else None
