@@ -8,6 +8,7 @@ import binascii
 import datetime as dt
 import hashlib
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,24 +122,19 @@ def move_out(
     db: Session, who: Principal, house: House, body: MoveOut, now: dt.datetime, today: dt.date
 ) -> Registration:
     """Ask to end a residency; the owner ending a tenant's or family member's applies at once."""
-    res = _household_residency(db, house, body.residency_id, today)
-    if not _may_act_for(db, who, house, res, today):
-        raise _forbid("无权结束该人员的居住登记", "You may not end this residency")
-    reg = Registration(
-        house_id=house.id,
+    refusal = ("无权结束该人员的居住登记", "You may not end this residency")
+    reg = _about_resident(
+        db,
+        who,
+        house,
+        body.residency_id,
+        today,
+        refusal,
         kind="move_out",
-        submitted_by=who.username,
-        for_self=res.person_id == who.person_id,
-        residency_id=res.id,
-        person_id=res.person_id,
-        name=res.person.name,
-        relation=res.relation,
         end_date=body.end_date,
         note=body.note,
     )
-    db.add(reg)
-    db.flush()
-    if is_owner(db, who, house.id, today) and res.person_id != who.person_id:
+    if is_owner(db, who, house.id, today) and reg.person_id != who.person_id:
         apply(db, reg, who.username, now)
     return reg
 
@@ -147,19 +143,32 @@ def update_phone(
     db: Session, who: Principal, house: House, body: PhoneUpdate, today: dt.date
 ) -> Registration:
     """Ask to change the contact phone of someone living here (pending like every change)."""
-    res = _household_residency(db, house, body.residency_id, today)
+    refusal = ("无权修改该人员的信息", "You may not update this person")
+    return _about_resident(db, who, house, body.residency_id, today, refusal, kind="update", phone=body.phone)
+
+
+def _about_resident(
+    db: Session,
+    who: Principal,
+    house: House,
+    residency_id: uuid.UUID,
+    today: dt.date,
+    refusal: tuple[str, str],
+    **fields: Any,
+) -> Registration:
+    """A request about someone living here (move-out, phone change), if the caller may act for them."""
+    res = _household_residency(db, house, residency_id, today)
     if not _may_act_for(db, who, house, res, today):
-        raise _forbid("无权修改该人员的信息", "You may not update this person")
+        raise _forbid(*refusal)
     reg = Registration(
         house_id=house.id,
-        kind="update",
         submitted_by=who.username,
         for_self=res.person_id == who.person_id,
         residency_id=res.id,
         person_id=res.person_id,
         name=res.person.name,
         relation=res.relation,
-        phone=body.phone,
+        **fields,
     )
     db.add(reg)
     db.flush()
