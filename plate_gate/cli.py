@@ -8,9 +8,19 @@ from typing import Annotated
 
 import typer
 
-from plate_gate.reader import PlateReader, ReadError
+from plate_gate.reader import RECOGNIZERS, PlateReader, ReadError
 
 app = typer.Typer(help="车牌识别 licence-plate reading", no_args_is_help=True)
+TRAIN_HINT = (
+    "训练需要 PyTorch 与 onnx（可选依赖 train）：pip install torch==2.13.0 onnx / "
+    "training needs PyTorch and onnx (the optional 'train' extra): pip install torch==2.13.0 onnx"
+)
+
+
+def default_data() -> Path:
+    """The shared real data folder for plates (../shared/data/plates beside the repo)."""
+    beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "plates"
+    return beside if beside.is_dir() else Path("/work/shared/data/plates")
 
 
 def read_one(reader: PlateReader, path: Path) -> dict[str, object]:
@@ -46,9 +56,15 @@ def main() -> None:
 def read(
     images: Annotated[list[Path], typer.Argument(help="JPEG images: full scenes or plate crops")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per image per line")] = False,
+    recognizer: Annotated[
+        str | None, typer.Option(help=f"识别模型 recogniser: {' | '.join(RECOGNIZERS)} (default plate_rec)")
+    ] = None,
 ) -> None:
     """Read the plates in each image, highest score first; a bad image is reported, not fatal."""
-    reader = PlateReader()
+    if recognizer is not None and recognizer not in RECOGNIZERS:
+        typer.echo(f"未知识别模型 unknown recogniser: {recognizer}", err=True)
+        raise typer.Exit(2)
+    reader = PlateReader(recognizer)
     failed = False
     for path in images:
         result = read_one(reader, path)
@@ -56,3 +72,50 @@ def read(
         typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _human(result))
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("train")
+def train_cmd(
+    out: Annotated[Path, typer.Option(help="Work folder: synthetic cache, checkpoints, export")] = Path(
+        "var/plate_train"
+    ),
+    data: Annotated[Path, typer.Option(help="Plate data: crops/ and synth_assets/")] = default_data(),
+    minutes: Annotated[float, typer.Option(help="Training time budget (cosine schedule over it)")] = 50.0,
+    steps: Annotated[int, typer.Option(help="Stop after this many steps instead (0 = use minutes)")] = 0,
+    synth: Annotated[int, typer.Option(help="Synthetic plates to render")] = 40_000,
+    real_per_image: Annotated[int, typer.Option(help="Augmented views per real training crop")] = 20,
+    batch: Annotated[int, typer.Option(help="Batch size")] = 64,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    lr: Annotated[float, typer.Option(help="Peak learning rate")] = 2e-3,
+    init: Annotated[Path | None, typer.Option(help="Fine-tune from these weights (plate_rec.pt)")] = None,
+    install: Annotated[bool, typer.Option(help="Copy the result into plate_gate/models")] = False,
+) -> None:
+    """训练车牌识别模型 Train the plate recogniser: synthesis, CTC training, ONNX export, evaluation."""
+    try:
+        from plate_gate.training.evaluate import evaluate
+        from plate_gate.training.train import TrainConfig, install_model, train
+    except ModuleNotFoundError as err:
+        if err.name not in ("torch", "onnx"):
+            raise
+        typer.echo(TRAIN_HINT, err=True)
+        raise typer.Exit(2) from err
+    cfg = TrainConfig(
+        assets=data / "synth_assets",
+        crops=data / "crops",
+        out=out,
+        synth=synth,
+        real_per_image=real_per_image,
+        minutes=minutes,
+        max_steps=steps,
+        batch=batch,
+        seed=seed,
+        lr=lr,
+        init=init,
+        log=typer.echo,
+    )
+    figures = train(cfg)
+    held_out = evaluate(out / "plate_rec.onnx", cfg.crops)
+    typer.echo(json.dumps({"training": figures, "held_out_pipeline": held_out}, ensure_ascii=False))
+    if install:
+        install_model(out, assets=cfg.assets)
+        typer.echo("已安装到 plate_gate/models / installed into plate_gate/models")

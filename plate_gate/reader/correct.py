@@ -24,6 +24,7 @@ TEMPLATES: tuple[tuple[str, ...], ...] = (
     ("使", _D, _D, _D, _D, _D, _D),
     (_P, _L, _N, _S, _D, _D, _D, _D),
     (_P, _L, _D, _D, _D, _D, _D, _N),
+    (_P, _L, _S, _S, _S, _S, "应", "急"),
 )
 """Allowed characters per position for each plate format the recogniser's alphabet can express."""
 

