@@ -79,7 +79,9 @@ def test_scaled_png_decodes_and_verifies(
     assert _verify(keyring, decode_qr(scaled)) == plates[2].address.code
 
 
-@pytest.mark.parametrize(("kernel", "sigma"), [(5, 1.0), (9, 2.0), (13, 3.0)])
+# sigma 3.0 was at OpenCV's limit: it decoded or not depending on the symbol's content (issue time), which made
+# the full suite flaky; 2.5 still blurs a module edge across several pixels.
+@pytest.mark.parametrize(("kernel", "sigma"), [(5, 1.0), (9, 2.0), (11, 2.5)])
 def test_blurred_png_decodes_and_verifies(
     png_image: np.ndarray, plates: list[IssuedPlate], keyring: Keyring, kernel: int, sigma: float
 ) -> None:
