@@ -25,6 +25,66 @@ def _run(duration: float, tick: Callable[[], None] | None = None, every: float =
         typer.echo("stopping / 停止")
 
 
+HELP_KEYS = "t N 触发/trip · r N 恢复/restore · p N 脉冲/pulse · tamper on|off · mains on|off · q 退出/quit"
+
+
+def _perimeter_control(host: str, port: int, zones: int) -> Callable[[str, int, bool], None]:
+    """Drive a simulator already listening at host:port (e.g. the one `sc demo` started) by its test coils."""
+    from devices.modbus import ModbusAdapter, ModbusConfig
+    from devices.modbus.perimeter_sim import SIM_INPUT_BASE, SIM_MAINS, SIM_TAMPER
+
+    adapter = ModbusAdapter(ModbusConfig(transport="tcp", host=host, port=port, timeout=1.0))
+
+    def act(what: str, zone: int, on: bool) -> None:
+        address = {"zone": SIM_INPUT_BASE + zone - 1, "tamper": SIM_TAMPER, "mains": SIM_MAINS}[what]
+        adapter.write_coil(address, on)
+
+    return act
+
+
+def _perimeter_local(sim: object) -> Callable[[str, int, bool], None]:
+    def act(what: str, zone: int, on: bool) -> None:
+        if what == "zone":
+            sim.trip(zone) if on else sim.restore(zone)  # type: ignore[attr-defined]
+        elif what == "tamper":
+            sim.tamper(on)  # type: ignore[attr-defined]
+        else:
+            sim.power(mains_ok=on)  # type: ignore[attr-defined]
+
+    return act
+
+
+def _perimeter_repl(act: Callable[[str, int, bool], None], zones: int) -> None:
+    """Read commands from stdin until EOF or `q`; bad input is explained, never fatal."""
+    import sys
+
+    typer.echo(HELP_KEYS)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        cmd, arg = parts[0].lower(), parts[1] if len(parts) > 1 else ""
+        try:
+            if cmd in ("q", "quit", "exit"):
+                return
+            if cmd in ("t", "trip", "r", "restore", "p", "pulse"):
+                zone = int(arg)
+                if not 1 <= zone <= zones:
+                    raise ValueError(f"zone 1..{zones}")
+                if cmd[0] in "tp":
+                    act("zone", zone, True)
+                if cmd[0] in "rp":
+                    act("zone", zone, False)
+                typer.echo(f"zone {zone}: {dict(t='trip 报警', r='restore 恢复', p='pulse 脉冲')[cmd[0]]}")
+            elif cmd in ("tamper", "mains") and arg in ("on", "off"):
+                act(cmd, 0, arg == "on")
+                typer.echo(f"{cmd} {arg}")
+            else:
+                typer.echo(f"? {HELP_KEYS}")
+        except (ValueError, ConnectionError, RuntimeError) as exc:
+            typer.echo(f"输入或通信错误 / error: {exc}")
+
+
 @app.command()
 def perimeter(
     zones: int = typer.Option(16, help="number of zones"),
@@ -33,12 +93,29 @@ def perimeter(
     rtu: bool = typer.Option(False, help="serve RTU on a pseudo-terminal instead of TCP"),
     baud: int = 9600,
     demo: float = typer.Option(0.0, help="trip/restore a random zone every N seconds (0 = off)"),
+    interactive: bool = typer.Option(
+        True, help="read trip/restore commands from the keyboard (when stdin is a terminal)"
+    ),
     duration: float = typer.Option(0.0, help="stop after N seconds (0 = until Ctrl-C)"),
 ) -> None:
-    """Modbus perimeter alarm host (register map: devices/modbus/README.md)."""
+    """Modbus perimeter alarm host (register map: devices/modbus/README.md); type `t 3` to trip zone 3.
+
+    If a simulator already listens on the port (the one `sc demo` starts), this drives that one instead.
+    """
+    import socket
+    import sys
+
     from devices.faults import PtyLink
     from devices.modbus import PerimeterHostSimulator
 
+    keyboard = interactive and sys.stdin.isatty() and demo == 0
+    if not rtu:
+        with socket.socket() as probe:
+            busy = probe.connect_ex((host, port)) == 0
+        if busy:
+            typer.echo(f"port {port} in use: driving the simulator there / 端口已占用，控制已运行的模拟器")
+            _perimeter_repl(_perimeter_control(host, port, zones), zones)
+            return
     sim = PerimeterHostSimulator(zones)
     link = PtyLink() if rtu else None
     if link is not None:
@@ -57,10 +134,17 @@ def perimeter(
             sim.trip(zone)
             typer.echo(f"zone {zone} trip / 报警")
 
-    _run(duration, tick if demo > 0 else None, demo or 1.0)
-    sim.stop()
-    if link is not None:
-        link.close()
+    try:
+        if keyboard:
+            _perimeter_repl(_perimeter_local(sim), zones)
+        else:
+            _run(duration, tick if demo > 0 else None, demo or 1.0)
+    except KeyboardInterrupt:
+        typer.echo("stopping / 停止")
+    finally:
+        sim.stop()
+        if link is not None:
+            link.close()
 
 
 @app.command()

@@ -10,15 +10,20 @@ ack says whether the state machine accepted it, with its code and messages.
 
 from __future__ import annotations
 
+import base64
 import uuid
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
 from devices.bus import Ack, BusClient, Command, Event, Transport, serve_commands
 from perimeter import state_machine as sm
+from perimeter.cameras import MediaStore
 from perimeter.config import SiteConfig
 from perimeter.poller import Poller
+
+MAX_IMAGE, MAX_CLIP = 1 << 20, 4 << 20  # bytes carried on the bus with an alarm_snapshot
 
 
 def _ts(at: float) -> datetime:
@@ -28,8 +33,14 @@ def _ts(at: float) -> datetime:
 class BusAlarmSink:
     """AlarmSink and Notifier for linkage.Linkage, publishing on the bus for the console."""
 
-    def __init__(self, bus: BusClient, site: SiteConfig, device_id: str = "perimeter") -> None:
-        self.bus, self.device_id = bus, device_id
+    def __init__(
+        self,
+        bus: BusClient,
+        site: SiteConfig,
+        device_id: str = "perimeter",
+        media: MediaStore | None = None,
+    ) -> None:
+        self.bus, self.device_id, self.media = bus, device_id, media
         self.zones = {z.id: z for z in site.zones}
         self.uuids: dict[int, uuid.UUID] = {}  # state-machine alarm id -> alarm UUID
 
@@ -89,12 +100,17 @@ class BusAlarmSink:
         }
 
     def attach_snapshot(self, alarm_id: int, camera_id: str, ref: str) -> None:
-        """Publish a snapshot reference (content hash) for an alarm."""
-        self._send(
-            "alarm_snapshot",
-            datetime.now(UTC).timestamp(),
-            {**self._ref(alarm_id), "camera": camera_id, "ref": ref},
-        )
+        """Publish a snapshot reference (content hash) for an alarm, with the JPEG and clip when kept."""
+        data: dict[str, Any] = {**self._ref(alarm_id), "camera": camera_id, "ref": ref}
+        image = self.media.get(ref) if self.media else None
+        if image is not None and len(image.data) <= MAX_IMAGE:
+            data["image_b64"] = base64.b64encode(image.data).decode()
+            data["image_type"] = image.content_type
+        clip = self.media.clip_of(ref) if self.media else None
+        if clip is not None and len(clip.data) <= MAX_CLIP:
+            data.update(clip_ref=clip.ref, clip_type=clip.content_type)
+            data["clip_b64"] = base64.b64encode(clip.data).decode()
+        self._send("alarm_snapshot", datetime.now(UTC).timestamp(), data)
 
     def notify(self, note: sm.Notify) -> None:
         """Publish a push message for the on-duty staff."""
@@ -134,9 +150,17 @@ def command_event(c: Command, at: float, sink: BusAlarmSink) -> sm.Event:
 
 
 def serve(
-    transport: Transport, community: str, poller: Poller, sink: BusAlarmSink, wait: float = 3.0
+    transport: Transport,
+    community: str,
+    poller: Poller,
+    sink: BusAlarmSink,
+    wait: float = 3.0,
+    applied: Callable[[], None] | None = None,
 ) -> None:
-    """Answer console commands addressed to the perimeter service; each ack carries the machine's verdict."""
+    """Answer console commands addressed to the perimeter service; each ack carries the machine's verdict.
+
+    `applied` runs after an accepted command and before its ack (the service publishes the new state, so
+    the console's view is current when the ack arrives)."""
 
     def handle(c: Command) -> Ack:
         try:
@@ -150,10 +174,17 @@ def serve(
         rejected = [e for e in effects if isinstance(e, sm.Rejected)]
         if rejected:
             r = rejected[0]
-            result = {"code": r.code, "problems": [list(p) for p in r.problems]}
+            result = {
+                "code": r.code,
+                "problems": [list(p) for p in r.problems],
+                "message_zh": r.message_zh,
+                "message_en": r.message_en,
+            }
             return Ack(
                 command_id=c.id, ok=False, detail=f"{r.message_zh} / {r.message_en}"[:500], result=result
             )
+        if applied is not None:
+            applied()
         states = [e.new.value for e in effects if isinstance(e, sm.StateChanged)]
         return Ack(command_id=c.id, ok=True, detail="ok", result={"states": states})
 

@@ -29,6 +29,7 @@ EVENT_TYPES: dict[str, type] = {
         sm.LineFault,
         sm.HostSilent,
         sm.HostBack,
+        sm.HostPower,
         sm.Arm,
         sm.Disarm,
         sm.Bypass,
@@ -169,3 +170,56 @@ def replay(
             console.print(_effect_line(e), highlight=False, markup=False)
     for p in machine.partitions():
         console.print(f"{p.id}: {machine.state(p.id).value}", highlight=False)
+
+
+def mqtt_settings_from(url: str, device_id: str, community: str) -> Any:
+    """MqttSettings for `mqtt://[user:pass@]host:port` with this service's offline last will."""
+    from urllib.parse import unquote, urlsplit
+
+    from devices.bus import MqttSettings, with_last_will
+
+    parts = urlsplit(url)
+    if parts.scheme != "mqtt" or not parts.hostname:
+        raise typer.BadParameter(f"expected mqtt://host:port, got {url!r}")
+    settings = MqttSettings(
+        host=parts.hostname,
+        port=parts.port or 1883,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        client_id=f"sc-{device_id}-{community}"[:64],
+    )
+    return with_last_will(settings, community, device_id)
+
+
+@app.command()
+def run(
+    site: SiteArg,
+    mqtt_url: Annotated[
+        str, typer.Option(envvar="SC_MQTT_URL", help="broker, e.g. mqtt://127.0.0.1:1883")
+    ] = "mqtt://127.0.0.1:1884",
+    device_id: Annotated[str, typer.Option(help="bus device id of this service")] = "perimeter",
+) -> None:
+    """Run the perimeter service: poll hosts, alarm state machine, relays, cameras, bus (Ctrl-C stops)."""
+    import logging
+    import threading
+
+    from devices.bus import MqttTransport
+    from perimeter.service import PerimeterService
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cfg = _load(site)
+    transport = MqttTransport(mqtt_settings_from(mqtt_url, device_id, cfg.community)).start()
+    try:
+        transport.wait_connected()
+    except Exception as exc:
+        console.print(f"[red]无法连接消息总线 / cannot reach the broker[/red] {mqtt_url}: {exc}")
+        raise typer.Exit(1) from exc
+    service = PerimeterService(cfg, transport, device_id=device_id).start()
+    console.print(f"周界服务运行中 / perimeter service running ({len(cfg.zones)} zones), Ctrl-C 停止")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+        transport.stop()

@@ -43,6 +43,9 @@ class HostConfig(_Model):
     tamper_zone: str | None = Field(default=None, description="tamper zone fed by the enclosure switch")
     poll_interval: float = Field(default=0.2, gt=0, le=10)
     silent_after: float = Field(default=5.0, gt=0, le=300, description="no good poll this long → host fault")
+    power_status: bool = Field(
+        default=False, description="host reports mains present / battery low at DI 3002/3003 → fault alarms"
+    )
 
     @model_validator(mode="after")
     def _link_given(self) -> HostConfig:
@@ -135,6 +138,39 @@ class ScheduleConfig(_Model):
         return self
 
 
+class OutputConfig(_Model):
+    """A relay output (siren, strobe, light) on a Modbus relay board (coil) or a serial relay board."""
+
+    id: Ident
+    name: str = ""
+    transport: Literal["tcp", "rtu", "serial_board"]
+    host: str | None = None
+    port: int = Field(default=502, ge=1, le=65535)
+    serial_port: str | None = None
+    baudrate: int = 9600
+    unit_id: int = Field(default=1, ge=0, le=247)
+    first_coil: int = Field(default=0, ge=0, le=65535, description="coil of channel 1 (Modbus boards)")
+    channel: int = Field(ge=1, le=256, description="1-based relay channel")
+
+    @model_validator(mode="after")
+    def _link_given(self) -> OutputConfig:
+        if self.transport == "tcp" and not self.host:
+            raise ValueError("tcp needs host / TCP 需要 host")
+        if self.transport != "tcp" and not self.serial_port:
+            raise ValueError("rtu/serial_board needs serial_port / 需要串口")
+        return self
+
+
+class CameraConfig(_Model):
+    """A linked camera: snapshot on alarm, plus a clip of the last `clip_seconds` when > 0."""
+
+    id: Ident
+    name: str = ""
+    source: str = Field(min_length=1, description="rtsp://…, http://…, USB index, video file or image folder")
+    clip_seconds: float = Field(default=3.0, ge=0, le=30, description="pre-alarm clip length (0 = none)")
+    clip_fps: float = Field(default=5.0, gt=0, le=25)
+
+
 class SiteConfig(_Model):
     """The whole perimeter configuration of one community."""
 
@@ -147,10 +183,13 @@ class SiteConfig(_Model):
     safety: list[SafetySensorConfig] = Field(default_factory=list)
     schedules: list[ScheduleConfig] = Field(default_factory=list)
     escape_doors: list[str] = Field(default_factory=list, description="doors access/ releases on fire")
+    outputs: list[OutputConfig] = Field(default_factory=list, description="relay outputs by id")
+    cameras: list[CameraConfig] = Field(default_factory=list, description="cameras by id")
 
     @model_validator(mode="after")
     def _cross_checks(self) -> SiteConfig:
         problems = [*_unique_ids(self), *_zone_refs(self), *_host_refs(self), *_safety_refs(self)]
+        problems += _device_refs(self)
         problems += [f"schedule: unknown partition {s.partition}" for s in self.schedules if not self._p(s)]
         if problems:
             raise ValueError("; ".join(problems))
@@ -214,6 +253,28 @@ def _safety_refs(site: SiteConfig) -> list[str]:
             out.append(f"safety {s.id}: zone {s.zone} must be a fire/safety zone without its own input")
         if s.host not in hosts:
             out.append(f"safety {s.id}: unknown Modbus host {s.host}")
+    return out
+
+
+def _device_refs(site: SiteConfig) -> list[str]:
+    """Once a site lists its outputs/cameras, every reference to one must exist (no silent siren)."""
+    out: list[str] = []
+    for kind, items, used in (
+        (
+            "output",
+            site.outputs,
+            [(f"partition {p.id}", o) for p in site.partitions for o in p.siren_outputs],
+        ),
+        ("camera", site.cameras, []),
+    ):
+        ids = [i.id for i in items]
+        out += [f"duplicate {kind} id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        if not items:
+            continue
+        refs = used + [
+            (f"zone {z.id}", x) for z in site.zones for x in (z.outputs if kind == "output" else z.cameras)
+        ]
+        out += [f"{where}: unknown {kind} {x}" for where, x in refs if x not in ids]
     return out
 
 

@@ -55,15 +55,17 @@ def adapter_for(h: HostConfig, retries: int = 1) -> ModbusAdapter:
     return ModbusAdapter(cfg)
 
 
-def read_host(dev: Registers, inputs: int) -> HostSample:
-    """One cycle in the order the short-trip contract needs: counters first, then live, latched, fault."""
+def read_host(dev: Registers, inputs: int, power: bool = False) -> HostSample:
+    """One cycle in the order the short-trip contract needs: counters first, then live, latched, fault;
+    with `power`, the status block also gives mains present / battery low (DI 3002, 3003)."""
     counters = dev.read_input_registers(0, inputs)
     live = dev.read_discrete_inputs(0, inputs)
     latched = dev.read_discrete_inputs(LATCH, inputs)
     fault = dev.read_discrete_inputs(FAULT, inputs)
     tamper_count = dev.read_input_registers(TAMPER_COUNT, 1)[0]
-    tamper_live, tamper_latched = dev.read_discrete_inputs(STATUS, 2)
-    return HostSample(live, latched, fault, counters, tamper_live, tamper_latched, tamper_count)
+    status = dev.read_discrete_inputs(STATUS, 4 if power else 2)
+    mains, battery_low = (status[2], status[3]) if power else (None, None)
+    return HostSample(live, latched, fault, counters, status[0], status[1], tamper_count, mains, battery_low)
 
 
 def connect_serial_hosts(site: SiteConfig, poller: Poller) -> list[AlarmHostClient]:
@@ -130,6 +132,7 @@ class Poller:
         self._lines = list(lines.values())
         self._pool = ThreadPoolExecutor(max(1, len(self._lines)), thread_name_prefix="perimeter-poll")
         self.lock = threading.Lock()  # held while the machine changes, for readers in other threads
+        self._zone_hosts = {z.host_id for z in machine.zones() if z.host_id}
 
     def submit(self, event: sm.Event) -> Future[list[sm.Effect]]:
         """Queue a command (arm, disarm, bypass, ack, reset) from any thread; the future gets its effects."""
@@ -183,7 +186,7 @@ class Poller:
                 out.append((h.id, None))
                 continue
             try:
-                out.append((h.id, read_host(dev, h.inputs)))
+                out.append((h.id, read_host(dev, h.inputs, h.power_status)))
             except (ModbusUnavailable, ModbusDeviceError) as exc:
                 out.append((h.id, exc))
         return out
@@ -201,7 +204,13 @@ class Poller:
         if h.id in self._failing:
             log.info("host %s: polling again / 报警主机轮询恢复", h.id)
             self._failing.discard(h.id)
-        return tracker.sample(result, self.clock())
+        events = tracker.sample(result, self.clock())
+        if result.mains_ok is not None and h.id in self._zone_hosts:
+            power = sm.HostPower(
+                host_id=h.id, at=self.clock(), mains_ok=result.mains_ok, battery_low=result.battery_low
+            )
+            events.append(power)  # the machine acts on changes only
+        return events
 
     def _clear_latches(self) -> None:
         """Latches only matter for the first sample, counter resets and hosts without counters."""
@@ -233,14 +242,17 @@ class Poller:
         """Stop the read threads."""
         self._pool.shutdown(wait=True)
 
-    def run(self, stop: threading.Event) -> None:
-        """Poll until `stop` is set, one cycle per the shortest configured poll interval."""
+    def run(self, stop: threading.Event, after: Callable[[list[sm.Effect]], None] | None = None) -> None:
+        """Poll until `stop` is set, one cycle per the shortest configured poll interval; `after` gets
+        each cycle's effects (state publishing, schedules) in the poll thread."""
         interval = min((h.poll_interval for h in self.site.hosts), default=0.5)
         try:
             while not stop.is_set():
                 started = time.monotonic()
                 try:
-                    self.poll_once()
+                    effects = self.poll_once()
+                    if after is not None:
+                        after(effects)
                 except Exception:  # the loop must survive anything a device does
                     log.exception("perimeter poll cycle failed")
                 stop.wait(max(0.0, interval - (time.monotonic() - started)))

@@ -28,6 +28,8 @@ class HostSample:
     tamper_live: bool = False
     tamper_latched: bool = False
     tamper_count: int | None = None
+    mains_ok: bool | None = None  # None: the host does not report power
+    battery_low: bool | None = None
 
 
 def trips_since(prev: int | None, now: int | None, latched: bool, max_jump: int) -> int:

@@ -100,6 +100,16 @@ REASONS: dict[str, tuple[str, str]] = {
     "cause_present": ("报警原因仍存在，无法复位", "alarm cause still present, cannot reset"),
 }
 
+HOST_CAUSES = {
+    "": ("通信中断", "silent"),
+    "mains": ("市电断电", "mains power lost"),
+    "battery": ("备用电池欠压", "battery low"),
+}
+POWER_BACK = {
+    "mains": ("市电恢复", "mains power back"),
+    "battery": ("备用电池恢复正常", "battery normal again"),
+}
+
 # ---- configuration ----
 
 
@@ -195,6 +205,16 @@ class HostBack:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HostPower:
+    """An alarm host's power report: mains present, battery low (each None when not reported)."""
+
+    host_id: str
+    at: float
+    mains_ok: bool | None = None
+    battery_low: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Arm:
     """Arm a partition."""
 
@@ -268,6 +288,7 @@ Event = (
     | LineFault
     | HostSilent
     | HostBack
+    | HostPower
     | Arm
     | Disarm
     | Bypass
@@ -299,6 +320,7 @@ class Alarm:
     resounds: int = 0
     next_resound: float = 0.0
     sounding_until: float = 0.0
+    cause: str = ""  # host faults: "" = silent host, "mains" = mains lost, "battery" = battery low
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,6 +517,7 @@ class AlarmMachine:
         self._zones: dict[str, ZoneSpec] = {}
         self._status: dict[str, ZoneStatus] = {}
         self._hosts: dict[str, bool] = {}  # host id -> online
+        self._power_bad: set[tuple[str, str]] = set()  # (host id, "mains" | "battery") currently faulty
         for z in zones:
             if z.partition_id not in self._parts:
                 raise ValueError(f"zone {z.id}: unknown partition {z.partition_id}")
@@ -506,7 +529,7 @@ class AlarmMachine:
             if z.host_id:
                 self._hosts[z.host_id] = True
         self._alarms: dict[int, Alarm] = {}
-        self._latch: dict[tuple[AlarmKind, str | None, str | None], int] = {}  # newest alarm per cause
+        self._latch: dict[tuple[AlarmKind, str | None, str | None, str], int] = {}  # newest alarm per cause
         self._bypassed: set[str] = set()
         self._ends: dict[str, float] | None = None
         self._next_id = 1
@@ -519,6 +542,7 @@ class AlarmMachine:
             LineFault: self._on_line_fault,
             HostSilent: self._on_host_silent,
             HostBack: self._on_host_back,
+            HostPower: self._on_host_power,
             Arm: self._on_arm,
             Disarm: self._on_disarm,
             Bypass: self._on_bypass,
@@ -722,23 +746,30 @@ class AlarmMachine:
         elif p.state == PartitionState.TRIGGERED:
             self._raise(AlarmKind.INTRUSION, at, zone=zone)
 
-    def _latched(self, kind: AlarmKind, zone_id: str | None, host_id: str | None) -> Alarm | None:
-        alarm_id = self._latch.get((kind, zone_id, host_id))
+    def _latched(
+        self, kind: AlarmKind, zone_id: str | None, host_id: str | None, cause: str = ""
+    ) -> Alarm | None:
+        alarm_id = self._latch.get((kind, zone_id, host_id, cause))
         return self._alarms.get(alarm_id) if alarm_id is not None else None
 
     def _raise(
-        self, kind: AlarmKind, at: float, zone: ZoneSpec | None = None, host_id: str | None = None
+        self,
+        kind: AlarmKind,
+        at: float,
+        zone: ZoneSpec | None = None,
+        host_id: str | None = None,
+        cause: str = "",
     ) -> None:
         """Latch a new alarm, or count a repeat of one that nobody has acknowledged yet."""
         zid = zone.id if zone else None
-        old = self._latched(kind, zid, host_id)
+        old = self._latched(kind, zid, host_id, cause)
         if old is not None and old.acked_at is None:
             self._put(dataclasses.replace(old, count=old.count + 1))
             self._out.append(AlarmRepeated(old.id, at, old.count + 1))
             return
         kzh, ken = KIND_TEXT[kind]
-        where_zh = zone.label if zone else f"报警主机 {host_id} 通信中断"
-        where_en = zone.id if zone else f"alarm host {host_id} silent"
+        where_zh = zone.label if zone else f"报警主机 {host_id} {HOST_CAUSES[cause][0]}"
+        where_en = zone.id if zone else f"alarm host {host_id} {HOST_CAUSES[cause][1]}"
         siren = kind in SIREN_KINDS and not (zone and zone.silent)
         a = Alarm(
             id=self._next_id,
@@ -752,10 +783,11 @@ class AlarmMachine:
             message_en=f"{ken}: {where_en}",
             next_resound=at + self.timing.resound_after,
             sounding_until=at + self.timing.siren_seconds if siren else at,
+            cause=cause,
         )
         self._next_id += 1
         self._put(a)
-        self._latch[(kind, zid, host_id)] = a.id
+        self._latch[(kind, zid, host_id, cause)] = a.id
         level = "fault" if kind == AlarmKind.FAULT else "alarm"
         self._out.append(AlarmRaised(a))
         self._out.append(Notify(level, a.message_zh, a.message_en, at, a.id, a.partition_id))
@@ -769,6 +801,8 @@ class AlarmMachine:
 
     def _cause_present(self, a: Alarm) -> bool:
         """Whether resetting would leave a live alarm condition hidden."""
+        if a.zone_id is None and a.cause:
+            return (a.host_id or "", a.cause) in self._power_bad
         if a.zone_id is None:
             return not self._hosts.get(a.host_id or "", True)
         st, zone = self._status[a.zone_id], self._zones[a.zone_id]
@@ -846,6 +880,26 @@ class AlarmMachine:
             self._hosts[e.host_id] = True
             zh, en = f"报警主机 {e.host_id} 通信恢复", f"alarm host {e.host_id} answers again"
             self._out.append(Notify("info", zh, en, at))
+
+    def _on_host_power(self, e: HostPower, at: float) -> None:
+        """Mains loss and low battery are fault alarms (no siren); their return is told, the alarm stays."""
+        if e.host_id not in self._hosts:
+            self._reject("host_power", "unknown_host", at, ((e.host_id, "unknown_host"),))
+            return
+        for cause, bad in (("mains", e.mains_ok is False), ("battery", e.battery_low is True)):
+            known = e.mains_ok if cause == "mains" else e.battery_low
+            key = (e.host_id, cause)
+            if known is None or bad == (key in self._power_bad):
+                continue
+            if bad:
+                self._power_bad.add(key)
+                self._raise(AlarmKind.FAULT, at, host_id=e.host_id, cause=cause)
+            else:
+                self._power_bad.discard(key)
+                zh, en = POWER_BACK[cause]
+                self._out.append(
+                    Notify("info", f"报警主机 {e.host_id} {zh}", f"alarm host {e.host_id} {en}", at)
+                )
 
     def _not_ready(self, p: _Partition) -> tuple[tuple[str, str], ...]:
         problems = []
@@ -994,8 +1048,8 @@ class AlarmMachine:
             self._ack(a, at, who)
         del self._alarms[a.id]
         self._ends = None
-        if self._latch.get((a.kind, a.zone_id, a.host_id)) == a.id:
-            del self._latch[(a.kind, a.zone_id, a.host_id)]
+        if self._latch.get((a.kind, a.zone_id, a.host_id, a.cause)) == a.id:
+            del self._latch[(a.kind, a.zone_id, a.host_id, a.cause)]
         self._out.append(AlarmReset(a.id, at, who))
         zone = self._zones.get(a.zone_id or "")
         still = any(x.zone_id == a.zone_id and x.kind != AlarmKind.FAULT for x in self._alarms.values())

@@ -11,22 +11,27 @@ Usage::
 """
 
 from devices.camera.reader import FrameInfo, LatestFrameReader
+from devices.camera.ring import CLIP_TYPE, FrameRing, clip_frames, write_clip
 from devices.camera.sim import CameraSimulator, synthetic_frames
 from devices.camera.snapshot import decode_jpeg, encode_jpeg, snapshot
 from devices.camera.sources import CameraSource, Capture, FolderCapture, Frame, VideoCapture, open_source
 
 __all__ = [
+    "CLIP_TYPE",
     "CameraSimulator",
     "CameraSource",
     "Capture",
     "FolderCapture",
     "Frame",
     "FrameInfo",
+    "FrameRing",
     "LatestFrameReader",
     "VideoCapture",
+    "clip_frames",
     "decode_jpeg",
     "encode_jpeg",
     "open_source",
     "snapshot",
     "synthetic_frames",
+    "write_clip",
 ]

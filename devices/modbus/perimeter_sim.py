@@ -20,6 +20,8 @@ STATUS_BASE = 3000
 CLEAR_ZONE_BASE = 1000
 SYS_REG_BASE = 1000
 SIREN_COIL = 100
+SIM_INPUT_BASE = 5000  # simulator only: coil 5000+z-1 write 1/0 = trip/restore zone z (sc sim perimeter)
+SIM_TAMPER, SIM_MAINS = 5999, 5998  # simulator only: enclosure tamper on/off, mains present on/off
 FIRMWARE = 0x0102
 
 
@@ -44,7 +46,7 @@ class PerimeterHostModel:
         self.siren = False
         self.general_fault = False
         self._t0 = time.monotonic()
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # re-entered by the simulator-only control coils
 
     def _z(self, zone: int) -> int:
         if not 1 <= zone <= self.zones:
@@ -134,6 +136,10 @@ class PerimeterHostModel:
         """Readable coils: clear commands read 0, the siren its state."""
         if address == 0 or CLEAR_ZONE_BASE <= address < CLEAR_ZONE_BASE + self.zones:
             return False
+        if SIM_INPUT_BASE <= address < SIM_INPUT_BASE + self.zones:
+            return self.live[address - SIM_INPUT_BASE]
+        if address in (SIM_TAMPER, SIM_MAINS):
+            return self.tamper_live if address == SIM_TAMPER else self.mains_ok
         return self.siren if address == SIREN_COIL else None
 
     def write_coil(self, address: int, value: bool) -> bool:
@@ -151,7 +157,20 @@ class PerimeterHostModel:
         if address == SIREN_COIL:
             self.siren = value
             return True
-        return False
+        return self._sim_control(address, value)
+
+    def _sim_control(self, address: int, value: bool) -> bool:
+        """Test hooks so another process (`sc sim perimeter`) can drive a simulator it did not start."""
+        if SIM_INPUT_BASE <= address < SIM_INPUT_BASE + self.zones:
+            zone = address - SIM_INPUT_BASE + 1
+            self.trip(zone) if value else self.restore(zone)
+        elif address == SIM_TAMPER:
+            self.tamper(value)
+        elif address == SIM_MAINS:
+            self.set_power(mains_ok=value)
+        else:
+            return False
+        return True
 
 
 class PerimeterDeviceContext(ModbusBaseDeviceContext):

@@ -24,6 +24,9 @@ EVENTS: dict[str, sm.Event] = {
     "line fault pir": sm.LineFault(zone_id="pir", at=T),
     "host silent": sm.HostSilent(host_id="H1", at=T),
     "host back": sm.HostBack(host_id="H1", at=T),
+    "mains lost": sm.HostPower(host_id="H1", at=T, mains_ok=False, battery_low=False),
+    "battery low": sm.HostPower(host_id="H1", at=T, mains_ok=True, battery_low=True),
+    "power normal": sm.HostPower(host_id="H1", at=T, mains_ok=True, battery_low=False),
     "arm": sm.Arm(partition_id="P1", at=T, who="guard"),
     "arm by schedule": sm.Arm(partition_id="P1", at=T, who="schedule", source=sm.Source.SCHEDULE),
     "disarm": sm.Disarm(partition_id="P1", at=T, who="guard"),
@@ -174,6 +177,21 @@ triggered  | ack all            | triggered  | ack siren-
 triggered  | reset all          | armed      | ack reset state>armed siren-
 triggered  | tick               | triggered  | -
 triggered  | tick to 400        | triggered  | siren- resound notify:reminder siren+
+disarmed   | mains lost         | disarmed   | {FAULT}
+disarmed   | battery low        | disarmed   | {FAULT}
+disarmed   | power normal       | disarmed   | -
+arming     | mains lost         | arming     | {FAULT}
+arming     | battery low        | arming     | {FAULT}
+arming     | power normal       | arming     | -
+armed      | mains lost         | armed      | {FAULT}
+armed      | battery low        | armed      | {FAULT}
+armed      | power normal       | armed      | -
+pending    | mains lost         | pending    | {FAULT}
+pending    | battery low        | pending    | {FAULT}
+pending    | power normal       | pending    | -
+triggered  | mains lost         | triggered  | {FAULT}
+triggered  | battery low        | triggered  | {FAULT}
+triggered  | power normal       | triggered  | -
 """
 
 

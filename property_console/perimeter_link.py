@@ -1,0 +1,76 @@
+"""The console's link to the perimeter service: retained partition/zone state in, commands with acks out.
+
+The perimeter service (`sc perimeter run`, or the one `sc demo` starts) publishes retained state on
+`sc/<c>/perimeter/state/{partition,zone}/<id>`; this keeps the newest copy in memory and pushes each change
+to browsers as a `perimeter` live message. Commands go to `sc/<c>/perimeter/cmd/<name>` and wait for the
+ack, whose detail carries the state machine's verdict (zh-CN / English).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from devices.bus import Ack, Command, CommandClient, Transport, state_topic
+from property_console.events.broadcast import Broadcaster
+
+log = logging.getLogger(__name__)
+DEVICE_ID = "perimeter"
+
+
+class PerimeterLink:
+    """Live state of partitions and zones, and `command()` to the perimeter service."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        community: str,
+        broadcaster: Broadcaster | None = None,
+        device_id: str = DEVICE_ID,
+    ) -> None:
+        self.community, self.device_id, self.broadcaster = community, device_id, broadcaster
+        self.items: dict[str, dict[str, dict[str, Any]]] = {"partition": {}, "zone": {}}
+        self._lock = threading.Lock()
+        self.commands = CommandClient(transport, community)
+        transport.subscribe(f"{state_topic(community, device_id)}/+/+", self._on_state)
+
+    def _on_state(self, topic: str, payload: bytes) -> None:
+        kind, item = topic.rsplit("/", 2)[-2:]
+        if kind not in self.items:
+            return
+        try:
+            value = json.loads(payload) if payload else None
+        except ValueError:
+            log.warning("invalid perimeter state on %s", topic)
+            return
+        with self._lock:
+            if value is None:
+                self.items[kind].pop(item, None)
+            else:
+                self.items[kind][item] = value
+        if self.broadcaster is not None and value is not None:
+            self.broadcaster.publish(
+                {"type": "perimeter", "perm": "perimeter:read", "data": {"kind": kind, **value}}
+            )
+
+    def view(self) -> dict[str, list[dict[str, Any]]]:
+        """Partitions and zones, in id order."""
+        with self._lock:
+            return {
+                "partitions": [v for _, v in sorted(self.items["partition"].items())],
+                "zones": [v for _, v in sorted(self.items["zone"].items())],
+            }
+
+    def partition(self, partition_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self.items["partition"].get(partition_id)
+
+    def zone(self, zone_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self.items["zone"].get(zone_id)
+
+    def command(self, name: str, args: dict[str, Any], timeout_s: float = 5.0) -> Ack:
+        """Send one command and wait for its ack; raises devices.bus.CommandTimeout."""
+        return self.commands.send(self.device_id, Command(name=name, args=args, timeout_s=timeout_s))
