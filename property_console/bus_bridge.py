@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 STATE_NS = uuid.UUID("0f8e1c52-9d0b-4c55-8f7e-3b1d2a6c9e41")
 
 
+PERIMETER_RECORDS = frozenset({"partition_state", "bypass", "command_rejected", "notify"})
 PERIMETER_ALARM_FIELDS = ("partition", "zone_name", "zone_type", "host", "location", "cameras", "siren")
 
 
@@ -49,6 +50,8 @@ def to_ingest_payload(event: Event) -> dict[str, Any] | None:
     """
     if "alarm_uuid" in event.data:
         return perimeter_alarm(event) if event.kind == "alarm" else None
+    if event.kind in PERIMETER_RECORDS:  # state log, bypass log, refusals, pushes: not console events
+        return None
     return {
         **event.data,
         "id": str(event.id),
@@ -93,9 +96,24 @@ class BusBridge:
             log.warning("event %s claims device %s on topic %s", event.id, event.device_id, topic)
         mapped = to_ingest_payload(event)
         if mapped is None:
-            log.debug("perimeter record %s on %s stays with the perimeter service", event.kind, topic)
+            self._perimeter_record(event, topic)
             return
         self._ingest(mapped, topic)
+
+    def _perimeter_record(self, event: Event, topic: str) -> None:
+        """Snapshots/clips go onto the stored alarm; other lifecycle records stay with the perimeter service."""
+        from property_console import perimeter_records
+
+        with self.sessions() as db:
+            try:
+                if perimeter_records.apply(db, event):
+                    db.commit()
+                    return
+            except Exception:
+                log.exception("perimeter record %s on %s not applied", event.kind, topic)
+                db.rollback()
+                return
+        log.debug("perimeter record %s on %s stays with the perimeter service", event.kind, topic)
 
     def _on_state(self, topic: str, payload: bytes) -> None:
         if not payload:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -27,6 +28,9 @@ from property_console.schemas.user import UserCreate
 from property_console.security.roles import Role
 from property_console.services.users import create_user, set_password
 
+if TYPE_CHECKING:
+    from property_console.bus_service import ConsoleBus
+
 app = typer.Typer(help="智慧平安小区 smart safe community system", no_args_is_help=True)
 users_app = typer.Typer(help="Console users (用户管理)", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail (审计)", no_args_is_help=True)
@@ -44,6 +48,7 @@ SUBCOMMANDS: dict[str, str] = {
     "gate": "plate_gate.gate_cli",
     "district": "district_cloud.cli",
     "door": "access.door_cli",
+    "report": "property_console.report_cli",
 }
 
 
@@ -116,7 +121,7 @@ def demo(
     data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data")] = Path("var/demo"),
 ) -> None:
     """Everything on embedded defaults with a seeded sample community (演示模式)."""
-    from property_console.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from property_console.seed import DEMO_DOOR_USER, DEMO_PASSWORD, DEMO_USERS, seed_demo
     from property_console.server import run
 
     rt = _runtime(mode="demo", data_dir=data_dir)
@@ -128,6 +133,7 @@ def demo(
     table.add_column("角色")
     for username, display, role in DEMO_USERS:
         table.add_row(username, f"{display} ({role.value})")
+    table.add_row(DEMO_DOOR_USER[0], f"{DEMO_DOOR_USER[1]} (door: sc door run)")
     console.print(table)
     console.print(
         f"[bold]打开 open[/bold] http://127.0.0.1:{port}/  ·  API: http://127.0.0.1:{port}/api/docs"
@@ -138,7 +144,26 @@ def demo(
     console.print(
         f"[bold]区县平台 district[/bold] http://127.0.0.1:{port + 1}/  (district / police, 密码 {DEMO_PASSWORD})"
     )
-    run(rt, "127.0.0.1", port, uplink)
+    run(rt, "127.0.0.1", port, uplink, services=[_perimeter_demo(rt.settings.community_code)])
+
+
+def _perimeter_demo(community: str) -> Callable[[ConsoleBus], Callable[[], None]]:
+    """The demo's perimeter service on simulated hosts; a failure is reported, never stops the console."""
+
+    def start(bus: ConsoleBus) -> Callable[[], None]:
+        try:
+            from perimeter.demo import start_demo
+
+            stop = start_demo(bus.transport, community)
+        except Exception as exc:
+            console.print(f"[yellow]周界演示未启动 perimeter demo not started:[/yellow] {exc}")
+            return lambda: None
+        console.print(
+            "[bold]周界 perimeter[/bold] 模拟主机 127.0.0.1:5020 · 手动触发防区: ./sc sim perimeter"
+        )
+        return stop
+
+    return start
 
 
 @users_app.command("create")

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         1884, description="Port of the embedded broker (1883 is left to Mosquitto)"
     )
     timezone: str = Field("Asia/Shanghai", description="Local time zone for 'today' and reports")
+    live_relay: bool = Field(
+        True,
+        description="Share live-push messages with other console processes through the database "
+        "(several workers/instances); off saves one write per event on a single-process console",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -23,6 +23,10 @@ def open_runtime(settings: Settings, *, migrate_db: bool = True) -> Runtime:
     """Create the data dir and engine, and bring the schema to the newest migration."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
+    if not settings.live_relay:
+        from property_console.events.relay import disable_relay
+
+        disable_relay(engine)
     if migrate_db:
         migrate.upgrade(engine)
     return Runtime(settings, engine, make_sessionmaker(engine))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import uvicorn
 from sqlalchemy import Engine
 
 from property_console.api.app import create_app
-from property_console.bus_service import start_bus
-from property_console.events import broadcaster_for
+from property_console.bus_service import ConsoleBus, start_bus
+from property_console.events import broadcaster_for, stop_relay
+from property_console.perimeter_link import PerimeterLink
 from property_console.runtime import Runtime
 from property_console.uplink.service import start_uplink
 from property_console.uplink.settings import UplinkSettings
@@ -24,17 +26,30 @@ class StreamClosingServer(uvicorn.Server):
 
     async def shutdown(self, sockets: Any = None) -> None:
         broadcaster_for(self.engine).close()
+        stop_relay(self.engine)  # the cross-worker relay thread (events/relay.py)
         await super().shutdown(sockets)
 
 
-def run(rt: Runtime, host: str, port: int, uplink: UplinkSettings | None = None) -> None:
+def run(
+    rt: Runtime,
+    host: str,
+    port: int,
+    uplink: UplinkSettings | None = None,
+    services: Sequence[Callable[[ConsoleBus], Callable[[], None]]] = (),
+) -> None:
+    """`services` start after the bus (e.g. the demo's perimeter service) and return their stop function."""
     app = create_app(rt.settings, rt.engine)
     bus = start_bus(rt)  # SC_MQTT_URL, or an embedded broker: device events in, gate commands out
+    community = rt.settings.community_code
+    app.state.perimeter = PerimeterLink(bus.transport, community, broadcaster_for(rt.engine))
+    stops = [start(bus) for start in services]
     worker = start_uplink(rt, app, uplink)  # district uplink when SC_UPLINK_URL (or `uplink`) is set
     try:
         config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
         StreamClosingServer(config, rt.engine).run()
     finally:
+        for stop in reversed(stops):
+            stop()
         if worker is not None:
             worker.stop()
         bus.stop()

@@ -29,12 +29,14 @@ from property_console.api.routes import (
     gates,
     houses,
     organisations,
+    perimeter,
     persons,
     reports,
     residencies,
     users,
     vehicles,
     visitor_passes,
+    visitors,
 )
 from property_console.config import Settings
 from property_console.db import make_sessionmaker
@@ -84,8 +86,10 @@ def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter
         doorplate,
         access_sync,  # face doors: edge sync, visitor passes (issue 4)
         visitor_passes,
+        visitors,  # who is inside now (issue 10)
         gate_lists,  # barrier gates: car parks, reservations, edge sync (issue 5)
         gate_sync,
+        perimeter,  # perimeter control (issue 7)
     ):
         app.include_router(module.router)
     for router in extra_routers or []:

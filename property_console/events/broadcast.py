@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ class Broadcaster:
     def __init__(self) -> None:
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
+        self.origin = uuid.uuid4().hex  # names this process's messages in live_messages (events/relay.py)
 
     def subscribe(self) -> Subscription:
         """Open a stream; call from the event loop that will read it."""

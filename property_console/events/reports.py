@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from property_console.events.localtime import as_utc, day_start, local, today
 from property_console.models import Alarm, Device, Event, utcnow
+from property_console.models.access import VisitorPass
 
 PASS_KINDS = (
     "door_pass",
@@ -101,6 +103,48 @@ def availability(session: Session, tz: ZoneInfo, days: int) -> list[dict[str, An
                 "offline_events": sum(1 for k, t in changes if k == "device_offline" and as_utc(t) >= start),
             }
         )
+    return out
+
+
+def visitors(session: Session, tz: ZoneInfo, days: int) -> dict[str, Any]:
+    """Visitor passes through doors and invitations issued, per local day of the last `days` days."""
+    first = today(tz) - dt.timedelta(days=days - 1)
+    since = day_start(tz, first)
+    visits = Counter(
+        local(t, tz).date().isoformat()
+        for (t,) in session.execute(
+            select(Event.device_time).where(Event.kind == "visitor_pass", Event.device_time >= since)
+        )
+    )
+    issued = Counter(
+        local(t, tz).date().isoformat()
+        for (t,) in session.execute(select(VisitorPass.created_at).where(VisitorPass.created_at >= since))
+    )
+    dates = [(first + dt.timedelta(days=i)).isoformat() for i in range(days)]
+    return {
+        "days": [{"date": d, "visits": visits[d], "invitations": issued[d]} for d in dates],
+        "visits": sum(visits[d] for d in dates),
+        "invitations": sum(issued[d] for d in dates),
+    }
+
+
+SECTIONS: dict[str, Callable[[Session, ZoneInfo, int], Any]] = {
+    "passes": passes,
+    "alarms": alarms,
+    "devices": availability,
+    "visitors": visitors,
+}
+
+
+def bundle(
+    session: Session, tz: ZoneInfo, days: int, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Every report section for one period (what the reports page shows and the exports contain)."""
+    out: dict[str, Any] = {"days": days, "date": today(tz).isoformat()}
+    for i, (name, section) in enumerate(SECTIONS.items(), 1):
+        out[name] = section(session, tz, days)
+        if progress:
+            progress(i, len(SECTIONS))
     return out
 
 

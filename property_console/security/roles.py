@@ -13,6 +13,7 @@ class Role(StrEnum):
     COMMUNITY_POLICE = "community_police"
     DISTRICT_POLICE = "district_police"
     SYSTEM = "system"
+    DOOR = "door"  # a face-door edge process: gallery/pass sync and event ingest only
 
 
 ROLE_NAMES_ZH = {
@@ -23,6 +24,7 @@ ROLE_NAMES_ZH = {
     Role.COMMUNITY_POLICE: "社区民警",
     Role.DISTRICT_POLICE: "区县民警",
     Role.SYSTEM: "系统",
+    Role.DOOR: "门禁终端",
 }
 
 _RECORDS = ("addresses", "houses", "persons", "residencies", "organisations", "vehicles")
@@ -49,6 +51,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         | {"events:read", "dashboard:read", "reports:read"}
     ),
     Role.DISTRICT_POLICE: frozenset(_READ_ALL | {"alarms:read", "audit:read", "export", "reports:read"}),
+    Role.DOOR: frozenset({"events:ingest"}),  # plus access:sync below; nothing else
     Role.SYSTEM: frozenset(
         _READ_ALL
         | _WRITE_ALL
@@ -79,6 +82,7 @@ _ACCESS: dict[Role, frozenset[str]] = {
     Role.PROPERTY_STAFF: frozenset({"visitor_passes:read", "visitor_passes:write", "access:blacklist"}),
     Role.PROPERTY_ADMIN: frozenset({"visitor_passes:read", "visitor_passes:write", "access:blacklist"}),
     Role.SYSTEM: frozenset({"access:sync"}),
+    Role.DOOR: frozenset({"access:sync"}),
 }
 PERMISSIONS = {role: perms | _ACCESS.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
 
@@ -91,6 +95,17 @@ _GATE: dict[Role, frozenset[str]] = {
     Role.SYSTEM: frozenset({"gates:sync", "gates:read"}),
 }
 PERMISSIONS = {role: perms | _GATE.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
+
+# Perimeter (issue 7): live partitions/zones; staff arm, bypass, reset; disarm also needs the person's PIN.
+_PERIMETER_STAFF = frozenset(
+    {"perimeter:read", "perimeter:arm", "perimeter:disarm", "perimeter:bypass", "perimeter:reset"}
+)
+_PERIMETER: dict[Role, frozenset[str]] = {
+    Role.PROPERTY_STAFF: _PERIMETER_STAFF,
+    Role.PROPERTY_ADMIN: _PERIMETER_STAFF,
+    Role.COMMUNITY_POLICE: frozenset({"perimeter:read"}),
+}
+PERMISSIONS = {role: perms | _PERIMETER.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -31,7 +31,7 @@ NAV = (
     ("dashboard", "/", "dashboard:read"),
     ("alarms", "/alarms", "alarms:read"),
     ("gates", "/gates", "events:read"),
-    ("perimeter", "/perimeter", "alarms:read"),
+    ("perimeter", "/perimeter", "perimeter:read"),
     ("visitors", "/visitors", "visitor_passes:read"),
     ("persons", "/persons", "persons:read"),
     ("houses", "/houses", "houses:read"),

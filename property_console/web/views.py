@@ -28,7 +28,7 @@ def gates(request: Request, who: Annotated[Viewer, page("events:read")]) -> HTML
 
 
 @router.get("/perimeter", response_class=HTMLResponse)
-def perimeter(request: Request, who: Annotated[Viewer, page("alarms:read")]) -> HTMLResponse:
+def perimeter(request: Request, who: Annotated[Viewer, page("perimeter:read")]) -> HTMLResponse:
     return render(request, who, "perimeter.html", "perimeter", "perimeter")
 
 

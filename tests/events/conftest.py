@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import concurrent.futures
 import datetime as dt
 import io
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,6 +28,14 @@ from tests.console.conftest import (  # noqa: F401  (fixtures)
     seeded_url,
     sqlite_template,
 )
+
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a fresh thread: works even when the session already runs a loop (Playwright's)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def jpeg(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:

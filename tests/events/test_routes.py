@@ -97,7 +97,7 @@ def test_reports_and_their_export(edge: TestClient, login: Callable[[str], TestC
     assert alarms["by_disposition"] == {"new": 1}
     r = district.get("/api/reports/export", params={"days": 7})
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["每日通行", "今日分时通行", "告警统计", "设备在线率"]
+    assert wb.sheetnames == ["每日通行", "今日分时通行", "告警统计", "设备在线率", "访客统计"]
     assert wb["每日通行"].cell(row=8, column=2).value == 4
     assert login("grid").get("/api/reports/passes").status_code == 403
 

@@ -20,7 +20,7 @@ from property_console.schemas.user import UserCreate
 from property_console.security.roles import Role
 from property_console.seed import DEMO_PASSWORD
 from property_console.services.users import create_user
-from tests.events.conftest import event_payload
+from tests.events.conftest import event_payload, run_async
 from tests.web.conftest import LiveServer
 
 
@@ -44,7 +44,7 @@ def test_published_only_after_commit(runtime: Runtime) -> None:
             kept.event.id
         )
 
-    got, kept_id = asyncio.run(scenario())
+    got, kept_id = run_async(scenario())
     assert got == [("event", kept_id), ("device", None)]  # the door's status changed too
 
 
@@ -58,7 +58,7 @@ def test_slow_stream_is_told_to_resync(runtime: Runtime) -> None:
         b.unsubscribe(sub)
         return sub.lagged
 
-    assert asyncio.run(scenario())
+    assert run_async(scenario())
 
 
 @pytest.fixture

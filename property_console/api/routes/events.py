@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from property_console.api.crud import paginate
 from property_console.api.deps import Ctx, allow
 from property_console.errors import DomainError, FieldError, NotFound
-from property_console.events import EventRejected, broadcaster_for, ingest
+from property_console.events import EventRejected, broadcaster_for, ingest, relay_for
 from property_console.events.schemas import EventPublic
 from property_console.models import Capture, Event, EventReject
 from property_console.schemas.common import Page, page_of
@@ -151,7 +151,10 @@ def capture(sha256: str, ctx: Annotated[Ctx, allow("events:read")]) -> Response:
 async def stream(request: Request, ctx: Annotated[Ctx, allow("events:read")]) -> StreamingResponse:
     """Server-sent events: every committed event, alarm change and device status the caller may see."""
     role = ctx.who.role
-    broadcaster = broadcaster_for(request.app.state.engine)
+    engine = request.app.state.engine
+    if not relay_for(engine).running:  # other workers' messages, through the database (events/relay.py)
+        await run_in_threadpool(relay_for(engine).start)
+    broadcaster = broadcaster_for(engine)
     sub = broadcaster.subscribe()
 
     async def messages() -> AsyncIterator[str]:

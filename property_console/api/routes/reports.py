@@ -1,4 +1,4 @@
-"""Report aggregates (passes, alarms, device availability) and their Excel export."""
+"""Report aggregates (passes, alarms, device availability, visitors) and their Excel and PDF exports."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import io
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from property_console.api.deps import Ctx, allow
-from property_console.events import reports
+from property_console.events import report_pdf, reports
 from property_console.events.localtime import today, zone
+from property_console.web.i18n import COOKIE
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 Days = Annotated[int, Query(ge=1, le=366)]
@@ -42,9 +43,29 @@ def devices(ctx: Annotated[Ctx, allow("reports:read")], days: Days = 7) -> list[
     return reports.availability(ctx.db, zone(ctx.settings.timezone), days)
 
 
+@router.get("/visitors")
+def visitors(ctx: Annotated[Ctx, allow("reports:read")], days: Days = 7) -> dict[str, Any]:
+    return reports.visitors(ctx.db, zone(ctx.settings.timezone), days)
+
+
+@router.get("/export/pdf")
+def export_pdf(request: Request, ctx: Annotated[Ctx, allow("reports:read")], days: Days = 7) -> Response:
+    """The reports page as a PDF (tables and charts), in the UI language of the caller's cookie."""
+    tz = zone(ctx.settings.timezone)
+    lang = "en" if request.cookies.get(COOKIE) == "en" else "zh"
+    pdf = report_pdf.for_period(ctx.db, ctx.settings, days, lang)
+    ctx.audit("export", "report", [], {"days": days, "format": "pdf"})
+    name = quote(f"统计报表_{today(tz).isoformat()}.pdf")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
 @router.get("/export")
 def export(ctx: Annotated[Ctx, allow("reports:read")], days: Days = 7) -> Response:
-    """All three reports as one workbook (one sheet each)."""
+    """All the reports as one workbook (one sheet each)."""
     tz = zone(ctx.settings.timezone)
     wb = Workbook()
     sheet = wb.active
@@ -78,6 +99,12 @@ def export(ctx: Annotated[Ctx, allow("reports:read")], days: Days = 7) -> Respon
             [d["serial"], d["name"], d["kind"], d["status"], d["availability"], d["offline_events"]]
             for d in avail
         ],
+    )
+    vis = reports.visitors(ctx.db, tz, days)
+    _rows(
+        wb.create_sheet("访客统计"),
+        ["日期", "访客通行", "发出邀请"],
+        [[d["date"], d["visits"], d["invitations"]] for d in vis["days"]],
     )
     buf = io.BytesIO()
     wb.save(buf)

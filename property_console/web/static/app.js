@@ -110,7 +110,7 @@ export function live(handlers) {
     handlers.open?.();
   });
   source.addEventListener("error", () => show(false));
-  for (const type of ["event", "alarm", "device", "resync"]) {
+  for (const type of ["event", "alarm", "device", "perimeter", "resync"]) {
     if (handlers[type]) source.addEventListener(type, (e) => handlers[type](JSON.parse(e.data)));
   }
   return source;
@@ -162,7 +162,7 @@ export function siteMap(container, devices, { highlight } = {}) {
     const below = n++ % 2 === 1; // alternate labels so neighbours do not overlap
     const x = Math.min(97, Math.max(3, d.map_x));
     const y = Math.min(59, Math.max(3, d.map_y * 0.62));
-    const marked = highlight && highlight === d.serial;
+    const marked = highlight && (highlight instanceof Set ? highlight.has(d.serial) : highlight === d.serial);
     const g = document.createElementNS(ns, "g");
     g.setAttribute("class", `map-device status-${d.status}${marked ? " marked" : ""}`);
     g.dataset.serial = d.serial;
@@ -174,7 +174,7 @@ export function siteMap(container, devices, { highlight } = {}) {
     const dot = document.createElementNS(ns, "circle");
     Object.entries({ cx: x, cy: y, r: 2.2 }).forEach(([k, v]) => dot.setAttribute(k, v));
     const title = document.createElementNS(ns, "title");
-    title.textContent = `${d.name} · ${t(`status.${d.status}`)}`;
+    title.textContent = `${d.name} · ${d.statusText || t(`status.${d.status}`)}`;
     dot.append(title);
     const label = document.createElementNS(ns, "text");
     Object.entries({ x, y: below ? y + 5.6 : y - 3.4, "text-anchor": "middle" }).forEach(([k, v]) => label.setAttribute(k, v));

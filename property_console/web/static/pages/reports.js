@@ -1,5 +1,5 @@
-// Reports: passes per hour/day, alarms by kind/disposition, device availability (Chart.js, vendored).
-import { alarmKind, api, el, t, toast } from "/static/app.js";
+// Reports: passes per hour/day, alarms by kind/disposition, visitors, device availability (Chart.js, vendored).
+import { ApiError, alarmKind, api, el, t, toast } from "/static/app.js";
 
 const Chart = window.Chart;
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#f59e0b", "#7c3aed", "#0891b2", "#db2777", "#64748b"];
@@ -33,10 +33,11 @@ function label(map, prefix) {
 
 async function load(days) {
   document.getElementById("report-export").href = `/api/reports/export?days=${days}`;
-  const [passes, alarms, devices] = await Promise.all([
+  const [passes, alarms, devices, visitors] = await Promise.all([
     api(`/api/reports/passes?days=${days}`),
     api(`/api/reports/alarms?days=${days}`),
     api(`/api/reports/devices?days=${days}`),
+    api(`/api/reports/visitors?days=${days}`),
   ]);
   const stacked = { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } };
   draw("chart-hour", { type: "bar", data: { labels: passes.hours.map((h) => `${h.hour}:00`), datasets: passSets(passes.hours, passes.kinds) }, options: { scales: stacked } });
@@ -55,6 +56,19 @@ async function load(days) {
     data: { labels: label(alarms.by_disposition, "disposition"), datasets: [{ label: t("kind.alarm"), data: Object.values(alarms.by_disposition), backgroundColor: PALETTE[1] }] },
     options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
+  draw("chart-visitors", {
+    type: "bar",
+    data: {
+      labels: visitors.days.map((d) => d.date.slice(5)),
+      datasets: [
+        { label: t("reports.visits"), data: visitors.days.map((d) => d.visits), backgroundColor: PALETTE[5] },
+        { label: t("reports.invitations"), data: visitors.days.map((d) => d.invitations), backgroundColor: PALETTE[4] },
+      ],
+    },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+  document.getElementById("visitor-totals").textContent =
+    `${t("reports.visits")} ${visitors.visits} · ${t("reports.invitations")} ${visitors.invitations}`;
   const known = devices.filter((d) => d.availability !== null);
   draw("chart-avail", {
     type: "bar",
@@ -77,6 +91,54 @@ async function load(days) {
   document.body.dataset.chartsReady = "1";
 }
 
+/** Download the PDF with a progress bar: building (indeterminate), then the bytes as they arrive. */
+async function exportPdf(button) {
+  const box = document.getElementById("pdf-box");
+  const bar = document.getElementById("pdf-progress");
+  const status = document.getElementById("pdf-status");
+  button.disabled = true;
+  box.hidden = false;
+  bar.removeAttribute("value");
+  status.textContent = t("reports.exporting");
+  try {
+    const res = await fetch(`/api/reports/export/pdf?days=${days.value}`, { credentials: "same-origin" });
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      throw new ApiError(res.status, (data && data.errors) || []);
+    }
+    const total = Number(res.headers.get("Content-Length")) || 0;
+    const reader = res.body.getReader();
+    const chunks = [];
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      got += value.length;
+      if (total) {
+        bar.value = Math.round((got / total) * 100);
+        status.textContent = t("reports.downloading", { percent: bar.value });
+      }
+    }
+    const name = decodeURIComponent((res.headers.get("Content-Disposition") || "").split("''")[1] || "report.pdf");
+    const link = el("a", { href: URL.createObjectURL(new Blob(chunks, { type: "application/pdf" })), download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    bar.value = 100;
+    status.textContent = t("reports.exported");
+    document.body.dataset.pdfBytes = String(got);
+  } catch (e) {
+    status.textContent = e.message;
+    toast(e.message, "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
 const days = document.getElementById("days");
+const pdfButton = document.getElementById("report-pdf");
+pdfButton.addEventListener("click", () => exportPdf(pdfButton));
 days.addEventListener("change", () => load(days.value).catch((e) => toast(e.message, "error")));
 load(days.value).catch((e) => toast(e.message, "error"));
