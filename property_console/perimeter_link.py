@@ -13,7 +13,7 @@ import logging
 import threading
 from typing import Any
 
-from devices.bus import Ack, Command, CommandClient, Transport, state_topic
+from devices.bus import Ack, Command, CommandClient, CommandTimeout, Transport, state_topic
 from property_console.events.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
@@ -74,3 +74,21 @@ class PerimeterLink:
     def command(self, name: str, args: dict[str, Any], timeout_s: float = 5.0) -> Ack:
         """Send one command and wait for its ack; raises devices.bus.CommandTimeout."""
         return self.commands.send(self.device_id, Command(name=name, args=args, timeout_s=timeout_s))
+
+
+def acknowledge_in_service(app: Any, alarm_kind: str, detail: dict[str, Any], who: str) -> None:
+    """Tell the perimeter service a console user acknowledged one of its alarms (stops its re-sounding).
+
+    Runs after the console's own acknowledgement has committed, which stays the record; a service that is
+    away or refuses is logged, never an error for the user."""
+    link: PerimeterLink | None = getattr(app.state, "perimeter", None)
+    alarm_uuid = detail.get("event_id")
+    if link is None or not alarm_kind.startswith("perimeter_") or not alarm_uuid:
+        return
+    try:
+        ack = link.command("acknowledge", {"alarm_uuid": alarm_uuid, "who": who, "source": "console"})
+    except CommandTimeout:
+        log.warning("perimeter service did not answer the acknowledgement of %s", alarm_uuid)
+        return
+    if not ack.ok:
+        log.warning("perimeter service refused the acknowledgement of %s: %s", alarm_uuid, ack.detail)

@@ -120,3 +120,19 @@ def test_roles_and_input_checks(stack: Stack, login: Login) -> None:
     assert r.status_code == 409 and r.json()["errors"][0]["code"] == "perimeter.unknown_partition"
     r = staff.post("/api/perimeter/partitions/P2/disarm", json={"password": "Demo@2026"})
     assert r.status_code == 409 and r.json()["errors"][0]["message_zh"] == "分区已处于撤防状态"
+
+
+def test_console_acknowledgement_reaches_the_perimeter_service(stack: Stack, login: Login) -> None:
+    """告警处置 → 确认: the service marks its latched alarm acknowledged (so it stops re-sounding)."""
+    staff = login("staff")
+    stack.host.trip(INPUTS["panic"])
+    alarm = wait_for(lambda: alarm_of(staff, "panic"))
+
+    def service_alarm() -> dict[str, Any] | None:
+        p1 = partition(stack.link.view(), "P1")
+        return next((a for a in p1["alarms"] if a["zone"] == "panic"), None)
+
+    assert wait_for(service_alarm)["acknowledged"] is False
+    r = staff.post(f"/api/alarms/{alarm['id']}/ack")
+    assert r.status_code == 200 and r.json()["status"] == "acknowledged"
+    wait_for(lambda: (service_alarm() or {}).get("acknowledged"))

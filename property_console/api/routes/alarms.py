@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import case, select
 
@@ -16,6 +16,7 @@ from property_console.errors import Conflict
 from property_console.events.alarms import alarm_message
 from property_console.events.broadcast import publish_after_commit
 from property_console.models import Alarm, utcnow
+from property_console.perimeter_link import acknowledge_in_service
 from property_console.schemas.common import Note, Page, Schema, page_of
 
 router = APIRouter(prefix="/api/alarms", tags=["alarms"])
@@ -65,24 +66,37 @@ def list_alarms(
 
 
 @router.post("/{alarm_id}/ack", response_model=AlarmPublic)
-def acknowledge(alarm_id: uuid.UUID, ctx: Annotated[Ctx, allow("alarms:handle")]) -> Any:
+def acknowledge(
+    alarm_id: uuid.UUID,
+    request: Request,
+    tasks: BackgroundTasks,
+    ctx: Annotated[Ctx, allow("alarms:handle")],
+) -> Any:
     alarm = get_or_404(ctx.db, Alarm, alarm_id, "告警")
     if alarm.status != "new":
         raise Conflict.one("alarm.state", "告警已确认", "Alarm already acknowledged", "status")
     alarm.status, alarm.acknowledged_by, alarm.acknowledged_at = "acknowledged", ctx.who.username, utcnow()
+    tasks.add_task(acknowledge_in_service, request.app, alarm.kind, dict(alarm.detail), ctx.who.username)
     ctx.audit("update", "alarm", [alarm.id], {"status": "acknowledged"})
     publish_after_commit(ctx.db, alarm_message(alarm))
     return AlarmPublic.model_validate(alarm)
 
 
 @router.post("/{alarm_id}/handle", response_model=AlarmPublic)
-def handle(alarm_id: uuid.UUID, body: AlarmHandle, ctx: Annotated[Ctx, allow("alarms:handle")]) -> Any:
+def handle(
+    alarm_id: uuid.UUID,
+    body: AlarmHandle,
+    request: Request,
+    tasks: BackgroundTasks,
+    ctx: Annotated[Ctx, allow("alarms:handle")],
+) -> Any:
     alarm = get_or_404(ctx.db, Alarm, alarm_id, "告警")
     if alarm.status == "handled":
         raise Conflict.one("alarm.state", "告警已处理", "Alarm already handled", "status")
     now = utcnow()
     if alarm.status == "new":  # handling implies acknowledging
         alarm.acknowledged_by, alarm.acknowledged_at = ctx.who.username, now
+        tasks.add_task(acknowledge_in_service, request.app, alarm.kind, dict(alarm.detail), ctx.who.username)
     alarm.status, alarm.handled_by, alarm.handled_at = "handled", ctx.who.username, now
     alarm.disposition, alarm.note = body.disposition, body.note
     ctx.audit("update", "alarm", [alarm.id], {"status": "handled", "disposition": body.disposition})
