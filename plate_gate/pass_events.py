@@ -98,14 +98,3 @@ def alarm_event(p: GatePass, device_id: str) -> Event:
     detail = {"pass_event_id": str(p.event_id), "direction": UPLINK_DIRECTION[d.direction], "gate": d.gate}
     data = {"subject": d.plate, "decision": "blacklist", "detail": detail, "alarm": alarm}
     return Event(device_id=device_id, kind="alarm", ts=p.at, data=data)
-
-
-def to_ingest_payload(topic_device_serial: str, event: Event) -> dict[str, Any]:
-    """A bus Event as the console's EventIn payload: envelope fields 1:1, EventIn fields from ``data``."""
-    return {
-        **event.data,
-        "id": str(event.id),
-        "kind": event.kind,
-        "device_serial": topic_device_serial,
-        "device_time": event.ts.isoformat(),
-    }

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from devices.bus import Command
 from plate_gate.decision import Action
-from plate_gate.pass_events import to_ingest_payload
 from plate_gate.process import VehicleRead
+from property_console.bus_bridge import to_ingest_payload as bridge_payload
 from property_console.events.schemas import EventIn
 from tests.plate_gate.gate_helpers import make_lane, snapshot
 
@@ -65,12 +65,12 @@ def test_events_are_valid_console_events(tmp_path: Path) -> None:
     lane.rt.process.handle(VehicleRead("皖C44444", "blue", 0.9, 3, "camera", image))
     assert [e.kind for e in lane.events] == ["vehicle_refused", "alarm"]
     for event in lane.events:
-        parsed = EventIn.model_validate(to_ingest_payload("GATE-N-0001", event))
+        parsed = EventIn.model_validate(bridge_payload(event))
         assert parsed.subject == "皖C44444" and parsed.device_serial == "GATE-N-0001"
-    refused = EventIn.model_validate(to_ingest_payload("GATE-N-0001", lane.events[0]))
+    refused = EventIn.model_validate(bridge_payload(lane.events[0]))
     assert refused.capture is not None and refused.capture.image()[0] == image
     assert refused.detail["direction"] == "in" and refused.detail["frames"] == 3
-    alarm = EventIn.model_validate(to_ingest_payload("GATE-N-0001", lane.events[1]))
+    alarm = EventIn.model_validate(bridge_payload(lane.events[1]))
     assert alarm.alarm is not None and alarm.alarm.severity == "high"
     assert lane.driver.switches == []  # refused: the barrier never moved
     kept = lane.rt.store.passes()[0]["image"]

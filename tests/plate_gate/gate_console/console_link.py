@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from devices.bus import Event, InProcessBus, parse_topic
-from plate_gate.pass_events import to_ingest_payload
+from devices.bus import Event, InProcessBus
+from property_console.bus_bridge import to_ingest_payload as bridge_payload
 from property_console.events import ingest
 from property_console.runtime import Runtime
 from property_console.schemas.user import UserCreate
@@ -25,14 +25,15 @@ def add_gate_user(runtime: Runtime) -> str:
 
 
 def ingest_from_bus(hub: InProcessBus, runtime: Runtime, community: str = "C0001") -> list[str]:
-    """Subscribe like the console's bridge: every gate event through to_ingest_payload into ingest."""
+    """Subscribe like the console's bridge: every gate event through the bridge's mapping into ingest."""
     stored: list[str] = []
 
     def on_event(topic: str, payload: bytes) -> None:
         event = Event.from_bytes(payload)
-        serial = parse_topic(topic).device_id or event.device_id
         with runtime.sessions() as db:
-            ingest(db, to_ingest_payload(serial, event), source="bus")
+            payload = bridge_payload(event)
+            assert payload is not None
+            ingest(db, payload, source="bus")
             db.commit()
         stored.append(event.kind)
 
