@@ -7,7 +7,7 @@ ended ones (moved out); 250,000 resident vehicles; 10,000,000 vehicle passes ove
 plates (a Zipf-like few are very frequent), 20 % by visitor plates, 85 % at the home community; 100,000 alarms.
 Rows are streamed with COPY into tables whose secondary indexes are dropped first and rebuilt after.
 Baseline in the same run: the same lookups as bare SQL over one psycopg connection (no HTTP, auth, audit, ORM).
-Run: .venv/bin/python bench/bench_police_query.py [--scale 1.0] [--reps 200] [--keep DBNAME]
+Run: .venv/bin/python bench/bench_police_query.py [--scale 1.0] [--reps 200] [--keep] [--db KEPT_DBNAME]
 """
 
 from __future__ import annotations
@@ -427,12 +427,39 @@ def measure(url: str, w: World, reps: int) -> None:
     d.engine.dispose()
 
 
+def world_from_db(url: str) -> World:
+    """Samples for the queries from a database kept by an earlier run (--db): no regeneration."""
+    w = World(1.0, random.Random(7))
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as c:
+        w.sample_people = c.execute(
+            "SELECT id_number, name, phone FROM d_persons ORDER BY md5(record_id) LIMIT 2000"
+        ).fetchall()
+        w.houses = c.execute(
+            "SELECT community, record_id, address FROM d_houses ORDER BY md5(record_id) LIMIT 5000"
+        ).fetchall()
+        w.sample_addresses = [
+            a
+            for (a,) in c.execute(
+                "SELECT h.address FROM d_residencies r JOIN d_houses h ON h.community = r.community "
+                "AND h.record_id = r.house_id WHERE r.end_date IS NOT NULL ORDER BY md5(r.record_id) LIMIT 1000"
+            )
+        ]
+        w.plates = c.execute("SELECT plate, community FROM d_vehicles ORDER BY id").fetchall()
+    return w
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M persons, 300k houses, 10M passes")
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument("--db", help="measure again on a database kept by an earlier --keep run (no generation)")
     args = ap.parse_args()
+    if args.db:
+        url = PG + args.db
+        open_district(DistrictSettings(mode="test", database_url=url)).engine.dispose()  # new migrations
+        measure(url, world_from_db(url), args.reps)
+        return
     name = f"scd_qbench_{uuid.uuid4().hex[:6]}"
     admin_engine = create_engine(PG + "test", isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as c:

@@ -5,6 +5,8 @@ reachable, else SQLite), real HTTP with digest auth, batches of 500 person recor
 Baseline in the same run: the same VIID request bodies, pre-encoded, POSTed raw with httpx + digest to the same
 receiver (as another community, so nothing is a duplicate) — the ceiling of the receiver and the wire, without
 reading, encoding and settling the outbox.
+With a mosquitto binary on the machine it also times the MQTT transport (private broker, district intake in
+the receiver process).
 Run: .venv/bin/python bench/bench_uplink.py [--n 20000] [--rate 1000] [--seconds 15]
 """
 
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -64,7 +68,28 @@ def district_url(tmp: Path) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
 
 
-def start_district(url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_mosquitto(tmp: Path) -> tuple[subprocess.Popen[bytes], str] | None:
+    """A private Mosquitto (anonymous, localhost) for the MQTT figure; None when the binary is missing."""
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    if not os.access(binary, os.X_OK):
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    conf = tmp / "mosquitto.conf"
+    conf.write_text(f"user {getpass.getuser()}\nlistener {port} 127.0.0.1\nallow_anonymous true\n")
+    proc = subprocess.Popen([binary, "-c", str(conf)], stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, f"mqtt://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    return None
+
+
+def start_district(url: str, tmp: Path, mqtt_url: str = "") -> tuple[subprocess.Popen[bytes], str]:
     settings = DistrictSettings(mode="test", data_dir=tmp, database_url=url)
     d = open_district(settings)
     with d.sessions.begin() as db:
@@ -79,6 +104,7 @@ def start_district(url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
         "SCD_MODE": "test",
         "SCD_DATABASE_URL": url,
         "SCD_DATA_DIR": str(tmp),
+        "SCD_MQTT_URL": mqtt_url,
         "PYTHONPATH": str(ROOT),
     }
     cmd = [sys.executable, "-c", f"from district_cloud.cli import app; app(['serve', '--port', '{port}'])"]
@@ -149,6 +175,30 @@ def throughput(rt: Runtime, base: str, n: int) -> tuple[float, float]:
     return uplink, raw
 
 
+def mqtt_throughput(rt: Runtime, broker: str, n: int) -> float:
+    """The same records through the MQTT transport (broker → the district's intake in the receiver process)."""
+    from property_console.uplink.mqtt_transport import MqttUplinkTransport
+
+    add_persons(rt, n, 5_000_000)
+    s = UplinkSettings(
+        transport="mqtt", url=broker, password=PASSWORD, batch_size=BATCH, keepalive_seconds=3600
+    )
+    w = UplinkWorker(rt.sessions, s, MqttUplinkTransport(s, "C0001"), "C0001")
+    for _ in range(50):  # until the intake is subscribed and answers
+        try:
+            w.keepalive()
+            break
+        except Exception:
+            time.sleep(0.2)
+    t = time.perf_counter()
+    while w.run_once():
+        pass
+    rate = n / (time.perf_counter() - t)
+    w.transport.close()
+    assert backlog(rt) == 0
+    return rate
+
+
 def steady_lag(rt: Runtime, base: str, rate: int, seconds: float) -> tuple[list[float], int]:
     """Offer `rate` records/s for `seconds` in 10 transactions/s; sample the oldest pending row's age."""
     s = UplinkSettings(
@@ -207,13 +257,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         url = district_url(tmp)
-        proc, base = start_district(url, tmp)
+        broker = start_mosquitto(tmp)
+        proc, base = start_district(url, tmp, broker[1] if broker else "")
         try:
             rt = console(tmp)
             uplink, raw = throughput(rt, base, args.n)
             print(f"district on {url.split(':')[0]}; {args.n} person records, batches of {BATCH}")
             print(f"uplink throughput      {uplink:8.0f} records/s")
             print(f"baseline raw HTTP POST {raw:8.0f} records/s   ratio uplink/baseline {uplink / raw:.2f}")
+            if broker:
+                via = mqtt_throughput(rt, broker[1], args.n)
+                print(f"uplink over MQTT       {via:8.0f} records/s   ratio MQTT/baseline {via / raw:.2f}")
             lags, offered = steady_lag(rt, base, args.rate, args.seconds)
             lags.sort()
             p95 = lags[int(0.95 * (len(lags) - 1))]
@@ -224,6 +278,9 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            if broker:
+                broker[0].terminate()
+                broker[0].wait(timeout=10)
             if url.startswith("postgresql"):
                 with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT").connect() as c:
                     c.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))

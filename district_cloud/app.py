@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from district_cloud.api import login, police, receiver
+from district_cloud.api.deps import ActiveUsers
 from district_cloud.config import DistrictSettings
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -25,6 +26,7 @@ def create_district_app(settings: DistrictSettings, engine: Engine) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.active_users = ActiveUsers(settings.user_cache_seconds)
     app.include_router(receiver.router)
     app.include_router(login.router)
     app.include_router(police.router)

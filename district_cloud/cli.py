@@ -36,11 +36,19 @@ def serve(
     import uvicorn
 
     from district_cloud.app import create_district_app
+    from district_cloud.mqtt_intake import start_mqtt_intake
 
     d = _district()
-    uvicorn.run(
-        create_district_app(d.settings, d.engine), host=host or d.settings.host, port=port or d.settings.port
-    )
+    intake = start_mqtt_intake(d.sessions, d.settings)  # also take uploads over MQTT when SCD_MQTT_URL is set
+    try:
+        uvicorn.run(
+            create_district_app(d.settings, d.engine),
+            host=host or d.settings.host,
+            port=port or d.settings.port,
+        )
+    finally:
+        if intake is not None:
+            intake.stop()
 
 
 @users_app.command("create")

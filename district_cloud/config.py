@@ -23,10 +23,24 @@ class DistrictSettings(BaseSettings):
     realm: str = "district-viid"
     nonce_seconds: int = Field(300, ge=10, description="Digest nonce lifetime (stale after this)")
     token_hours: float = Field(12.0, gt=0)
+    user_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="A police user found active is not looked up again for this long (0: every query)",
+    )
     max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     webhook_timeout: float = Field(3.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8001
+    mqtt_url: str = Field(
+        "", description="mqtt(s)://broker:port to also take uploads over MQTT; empty: HTTP only"
+    )
+    mqtt_username: str = ""
+    mqtt_password: str = Field("", repr=False)
+    mqtt_tls_ca: str | None = None
+    mqtt_client_id: str = Field(
+        "district-intake", description="Fixed: the broker keeps its session and queue"
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> DistrictSettings:

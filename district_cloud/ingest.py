@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import Row, Table, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,28 @@ def _table(model: type[m.Base]) -> Table:
     return t
 
 
+def _insert_new(
+    db: Session, table: Table, values: list[dict[str, Any]], returning: list[str]
+) -> list[Row[Any]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING `returning`: the rows that were new, one statement.
+
+    PostgreSQL: the columns go as arrays through unnest(), so the SQL text is constant and the driver parses it
+    once; a 500-row multi-VALUES statement cost psycopg more to convert than PostgreSQL to execute (profiled).
+    """
+    dialect = db.get_bind().dialect
+    if dialect.name != "postgresql":
+        stmt = sqlite.insert(table).on_conflict_do_nothing().returning(*(table.c[c] for c in returning))
+        return list(db.execute(stmt, values))
+    q = dialect.identifier_preparer.quote
+    cols = list(values[0])
+    arrays = ", ".join(f"CAST(:{c} AS {table.c[c].type.compile(dialect=dialect)}[])" for c in cols)
+    sql = (
+        f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT DO NOTHING RETURNING {', '.join(q(c) for c in returning)}"
+    )
+    return list(db.execute(text(sql), {c: [v[c] for v in values] for c in cols}))
+
+
 def _receipts(
     db: Session, community: str, kind: str, objs: list[viid.Obj], id_field: str
 ) -> set[tuple[str, int]]:
@@ -57,8 +79,7 @@ def _receipts(
             }
             for o in objs[i : i + CHUNK]
         ]
-        stmt = _insert(db, table).on_conflict_do_nothing().returning(table.c.record_id, table.c.version)
-        new |= {(r, v) for r, v in db.execute(stmt, values)}
+        new |= {(r, v) for r, v in _insert_new(db, table, values, ["record_id", "version"])}
     return new
 
 
@@ -97,7 +118,7 @@ def store_records(db: Session, community: str, kind: viid.Kind, objs: list[viid.
             upsert = stmt.on_conflict_do_update(
                 index_elements=["community", "record_id"], set_=cols, where=guard
             )
-            db.execute(upsert.returning(table.c.id), values)  # RETURNING → batched multi-row VALUES
+            db.execute(upsert, values)  # executemany: psycopg pipelines one prepared statement
     return Outcome(stored=len(new), duplicates=len(objs) - len(new))
 
 
@@ -110,8 +131,7 @@ def store_passes(db: Session, community: str, kind: viid.Kind, objs: list[viid.O
             {"community": community, "record_id": getattr(o, kind.id_field), "received_at": now, **to_row(o)}
             for o in chunk
         ]
-        stmt = _insert(db, table).on_conflict_do_nothing().returning(table.c.record_id)
-        inserted = {r for (r,) in db.execute(stmt, values)}
+        inserted = {r for (r,) in _insert_new(db, table, values, ["record_id"])}
         out.new_passes += [v for v in values if v["record_id"] in inserted]
         pics = [
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from district_cloud import models as m
@@ -27,7 +27,7 @@ def _residences(db: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str
     stmt = (
         select(r.community, r.person_id, r.relation, r.start_date, r.end_date, h.address, h.address_code)
         .join(h, and_(h.community == r.community, h.record_id == r.house_id), isouter=True)
-        .where(or_(*[and_(r.community == c, r.person_id == p) for c, p in keys]), r.deleted.is_(False))
+        .where(tuple_(r.community, r.person_id).in_(keys), r.deleted.is_(False))  # one cached statement
     )
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c, pid, rel, start, end, addr, code in db.execute(stmt):

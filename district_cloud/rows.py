@@ -1,4 +1,4 @@
-"""VIID objects → district table rows (one small function per kind)."""
+"""VIID objects → district table rows: one declarative field map per kind (column = VIID field [, converter])."""
 
 from __future__ import annotations
 
@@ -8,130 +8,127 @@ from typing import Any
 from district_cloud import models as m
 from district_cloud import viid as v
 
-
-def _address(o: v.AddressInfo) -> dict[str, Any]:
-    return {
-        "code": o.AddressCode,
-        "level": o.Level,
-        "parent_id": o.ParentID,
-        "name": o.Name,
-        "full_name": o.FullName,
-        "police_station": o.PoliceStation,
-        "officer_name": o.OfficerName,
-        "officer_phone": o.OfficerPhone,
-    }
-
-
-def _person(o: v.PersonInfo) -> dict[str, Any]:
-    return {
-        "id_type": o.IDType,
-        "id_number": o.IDNumber,
-        "name": o.Name,
-        "gender": o.GenderCode,
-        "birth_date": v.parse_day(o.BirthDate),
-        "ethnicity": o.EthicCode,
-        "nationality": o.Nationality,
-        "phone": o.MobilePhone,
-        "population_type": o.PopulationType,
-        "special_categories": list(o.SpecialCategories),
-    }
-
-
-def _house(o: v.HouseInfo) -> dict[str, Any]:
-    return {
-        "address_id": o.AddressID,
-        "address_code": o.AddressCode,
-        "address": o.Address,
-        "use": o.HouseUse,
-        "ownership": o.Ownership,
-        "rental_status": o.RentalStatus,
-        "area": o.Area,
-        "flagged": o.Flagged,
-    }
-
-
-def _resident(o: v.ResidentInfo) -> dict[str, Any]:
-    return {
-        "person_id": o.PersonID,
-        "house_id": o.HouseID,
-        "relation": o.Relation,
-        "start_date": v.parse_day(o.StartDate),
-        "end_date": v.parse_day(o.EndDate),
-    }
-
-
-def _unit(o: v.UnitInfo) -> dict[str, Any]:
-    return {
-        "name": o.UnitName,
-        "credit_code": o.CreditCode,
-        "kind": o.UnitType,
-        "address_code": o.AddressCode,
-        "address": o.Address,
-        "contact_name": o.ContactName,
-        "contact_phone": o.ContactPhone,
-        "employees": o.Employees,
-    }
-
-
-def _car(o: v.CarInfo) -> dict[str, Any]:
-    return {
-        "plate": o.PlateNo,
-        "plate_color": o.PlateColor,
-        "vehicle_color": o.VehicleColor,
-        "brand": o.VehicleBrand,
-        "owner_id": o.OwnerID,
-        "house_id": o.HouseID,
-        "pass_type": o.PassType,
-        "valid_until": v.parse_day(o.ValidUntil),
-    }
-
-
-def _alarm(o: v.AlarmInfo) -> dict[str, Any]:
-    return {
-        "kind": o.AlarmType,
-        "severity": o.Severity,
-        "source": o.Source,
-        "message": o.Message,
-        "status": o.Status,
-        "raised_at": v.parse_moment(o.RaisedTime),
-        "handled_by": o.HandledBy,
-        "handled_at": v.parse_moment(o.HandledTime),
-        "disposition": o.Disposition,
-        "note": o.Note,
-    }
-
-
-def _face(o: v.FaceObject | v.DoorInfo) -> dict[str, Any]:
-    images = len(o.SubImageList.SubImageInfoObject) if isinstance(o, v.FaceObject) else 0
-    return {
-        "kind": "face" if isinstance(o, v.FaceObject) else "door",
-        "device_id": o.DeviceID,
-        "shot_time": v.parse_moment(o.FaceAppearTime),
-        "id_number": o.IDNumber,
-        "name": o.Name,
-        "person_id": o.PersonID,
-        "similarity": o.Similarity,
-        "direction": o.Direction,
-        "decision": o.Decision,
-        "location": o.Location,
-        "images": images,
-    }
-
-
-def _vehicle_pass(o: v.MotorVehicleObject) -> dict[str, Any]:
-    return {
-        "device_id": o.DeviceID,
-        "pass_time": v.parse_moment(o.PassTime),
-        "plate": o.PlateNo,
-        "plate_color": o.PlateColor,
-        "direction": o.Direction,
-        "decision": o.Decision,
-        "location": o.Location,
-        "images": len(o.SubImageList.SubImageInfoObject),
-    }
-
-
 Mapper = Callable[[Any], dict[str, Any]]
+Spec = str | tuple[str, Callable[[Any], Any]]
+
+
+def fields(**columns: Spec) -> Mapper:
+    """A mapper copying each VIID field to its column, converted where a converter is given."""
+    spec = [(c, s, None) if isinstance(s, str) else (c, s[0], s[1]) for c, s in columns.items()]
+
+    def to_row(o: Any) -> dict[str, Any]:
+        return {c: getattr(o, f) if conv is None else conv(getattr(o, f)) for c, f, conv in spec}
+
+    return to_row
+
+
+def _images(sub: Any) -> int:
+    return len(sub.SubImageInfoObject) if sub is not None else 0
+
+
+DAY, MOMENT = v.parse_day, v.parse_moment
+_address = fields(
+    code="AddressCode",
+    level="Level",
+    parent_id="ParentID",
+    name="Name",
+    full_name="FullName",
+    police_station="PoliceStation",
+    officer_name="OfficerName",
+    officer_phone="OfficerPhone",
+)
+_person = fields(
+    id_type="IDType",
+    id_number="IDNumber",
+    name="Name",
+    gender="GenderCode",
+    birth_date=("BirthDate", DAY),
+    ethnicity="EthicCode",
+    nationality="Nationality",
+    phone="MobilePhone",
+    population_type="PopulationType",
+    special_categories=("SpecialCategories", list),
+)
+_house = fields(
+    address_id="AddressID",
+    address_code="AddressCode",
+    address="Address",
+    use="HouseUse",
+    ownership="Ownership",
+    rental_status="RentalStatus",
+    area="Area",
+    flagged="Flagged",
+)
+_resident = fields(
+    person_id="PersonID",
+    house_id="HouseID",
+    relation="Relation",
+    start_date=("StartDate", DAY),
+    end_date=("EndDate", DAY),
+)
+_unit = fields(
+    name="UnitName",
+    credit_code="CreditCode",
+    kind="UnitType",
+    address_code="AddressCode",
+    address="Address",
+    contact_name="ContactName",
+    contact_phone="ContactPhone",
+    employees="Employees",
+)
+_car = fields(
+    plate="PlateNo",
+    plate_color="PlateColor",
+    vehicle_color="VehicleColor",
+    brand="VehicleBrand",
+    owner_id="OwnerID",
+    house_id="HouseID",
+    pass_type="PassType",
+    valid_until=("ValidUntil", DAY),
+)
+_alarm = fields(
+    kind="AlarmType",
+    severity="Severity",
+    source="Source",
+    message="Message",
+    status="Status",
+    raised_at=("RaisedTime", MOMENT),
+    handled_by="HandledBy",
+    handled_at=("HandledTime", MOMENT),
+    disposition="Disposition",
+    note="Note",
+)
+_person_pass = fields(
+    device_id="DeviceID",
+    shot_time=("FaceAppearTime", MOMENT),
+    id_number="IDNumber",
+    name="Name",
+    person_id="PersonID",
+    similarity="Similarity",
+    direction="Direction",
+    decision="Decision",
+    location="Location",
+)
+_vehicle_pass = fields(
+    device_id="DeviceID",
+    pass_time=("PassTime", MOMENT),
+    plate="PlateNo",
+    plate_color="PlateColor",
+    direction="Direction",
+    decision="Decision",
+    location="Location",
+    images=("SubImageList", _images),
+)
+
+
+def _face(o: v.FaceObject) -> dict[str, Any]:
+    return {**_person_pass(o), "kind": "face", "images": _images(o.SubImageList)}
+
+
+def _door(o: v.DoorInfo) -> dict[str, Any]:
+    return {**_person_pass(o), "kind": "door", "images": 0}
+
+
 RECORDS: dict[str, tuple[type[m.Base], Mapper]] = {
     "AddressInfos": (m.Address, _address),
     "PersonInfos": (m.Person, _person),
@@ -143,6 +140,6 @@ RECORDS: dict[str, tuple[type[m.Base], Mapper]] = {
 }
 PASSES: dict[str, tuple[type[m.Base], Mapper]] = {
     "Faces": (m.PersonPass, _face),
-    "DoorInfos": (m.PersonPass, _face),
+    "DoorInfos": (m.PersonPass, _door),
     "MotorVehicles": (m.VehiclePass, _vehicle_pass),
 }

@@ -7,6 +7,7 @@ import socket
 import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,14 +40,24 @@ def need_service(name: str, host: str, port: int) -> None:
 def pg_server_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
     need_service("PostgreSQL", "127.0.0.1", 5432)
-    name = f"sc_test_{uuid.uuid4().hex[:10]}"
+    with temp_pg_database("sc_test") as name:
+        yield pg_url(name)
+
+
+@contextmanager
+def temp_pg_database(prefix: str = "sc_t", template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of `template` if given), dropped WITH (FORCE) on exit; yields its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    copy = f' TEMPLATE "{template}"' if template else ""
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def pg_admin() -> Engine:

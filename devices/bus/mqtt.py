@@ -36,6 +36,10 @@ class MqttSettings(BaseModel):
     keepalive: int = 15
     will_topic: str | None = None
     will_payload: bytes = b""
+    clean_session: bool = Field(
+        default=True,
+        description="False: persistent session (subscriptions and QoS 1 queue kept by the broker)",
+    )
 
 
 class MqttTransport:
@@ -43,7 +47,9 @@ class MqttTransport:
 
     def __init__(self, settings: MqttSettings) -> None:
         self.settings = settings
-        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=settings.client_id)
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=settings.client_id, clean_session=settings.clean_session
+        )
         self._subs: list[tuple[str, int, MessageHandler]] = []
         self._lock = threading.Lock()
         self._connected = threading.Event()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -57,17 +59,36 @@ class Police:
         return community or None
 
 
+class ActiveUsers:
+    """Which token holders are still active users, remembered for `ttl` seconds (one SELECT saved per query).
+
+    A deactivated officer's token therefore keeps working for at most `ttl` seconds on each receiver.
+    """
+
+    def __init__(self, ttl: float = 10.0) -> None:
+        self.ttl, self._seen, self._lock = ttl, dict[str, float](), threading.Lock()
+
+    def check(self, db: Session, username: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._seen.get(username, 0.0) > now:
+                return True
+        stmt = select(m.User.id).where(m.User.username == username, m.User.active.is_(True))
+        if db.execute(stmt).first() is None:
+            return False
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[username] = now + self.ttl
+        return True
+
+
 def police(request: Request, db: Session = Depends(get_db)) -> Police:
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(COOKIE, "")
     who = auth.verify(request.app.state.settings.secret_key, token) if token else None
-    if (
-        who is None
-        or db.execute(
-            select(m.User.id).where(m.User.username == who.username, m.User.active.is_(True))
-        ).first()
-        is None
-    ):
+    active: ActiveUsers = request.app.state.active_users
+    if who is None or not active.check(db, who.username):
         raise HTTPException(401, detail={"message_zh": "请先登录", "message_en": "Login required"})
     return Police(db, who, f"{request.method} {request.url.path}")
 

@@ -30,11 +30,15 @@ class Address(Versioned, Base):
 
 class Person(Versioned, Base):
     __tablename__ = "d_persons"
-    __table_args__ = _keys("d_persons")
+    __table_args__ = (
+        *_keys("d_persons"),
+        # by name, in id order (the query's LIMIT stops early); pattern ops: prefix search under any collation
+        Index("ix_d_persons_name_id", "name", "id", postgresql_ops={"name": "varchar_pattern_ops"}),
+    )
 
     id_type: Mapped[str | None] = mapped_column(String(24))
     id_number: Mapped[str | None] = mapped_column(String(32), index=True)
-    name: Mapped[str | None] = mapped_column(String(64), index=True)
+    name: Mapped[str | None] = mapped_column(String(64))
     gender: Mapped[str | None] = mapped_column(String(2))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     ethnicity: Mapped[str | None] = mapped_column(String(16))

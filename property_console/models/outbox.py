@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from property_console.models.base import Base, utcnow
@@ -47,3 +47,15 @@ class UplinkState(Base):
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class UplinkSentDaily(Base):
+    """What was acknowledged per UTC day and kind, kept when the outbox rows themselves are pruned."""
+
+    __tablename__ = "uplink_sent_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    acked: Mapped[int] = mapped_column(Integer, default=0)
+    first_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,25 +14,15 @@ from property_console.models.outbox import OutboxEntry
 from property_console.uplink.viid import Item, encode
 
 
-def pending(db: Session, limit: int) -> list[Item]:
-    """The oldest pending rows, in outbox order (which is per-record version order)."""
-    rows = db.execute(
-        select(OutboxEntry).where(OutboxEntry.status == "pending").order_by(OutboxEntry.seq).limit(limit)
-    ).scalars()
-    return [
-        Item(
-            r.seq,
-            r.kind,
-            r.record_id,
-            r.version,
-            r.op,
-            r.payload,
-            r.resync,
-            tuple(r.captures or ()),
-            r.created_at,
-        )
-        for r in rows
-    ]
+def pending(db: Session, limit: int, after: int | None = None) -> list[Item]:
+    """The oldest pending rows (with seq > `after`), in outbox order (which is per-record version order)."""
+    o = OutboxEntry
+    stmt = select(o.seq, o.kind, o.record_id, o.version, o.op, o.payload, o.resync, o.captures, o.created_at)
+    stmt = stmt.where(o.status == "pending")
+    if after is not None:
+        stmt = stmt.where(o.seq > after)
+    rows = db.execute(stmt.order_by(o.seq).limit(limit))  # plain rows: no ORM identity map to build
+    return [Item(s, k, r, v, op, p, rs, tuple(c or ()), t) for s, k, r, v, op, p, rs, c, t in rows]
 
 
 def _addresses(db: Session, items: list[Item]) -> dict[str, tuple[str, str]]:

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from property_console.models.base import utcnow
 from property_console.models.outbox import OutboxEntry
-from property_console.uplink import captures, resync
+from property_console.uplink import captures, prune, resync
 from property_console.uplink.backoff import delay
 from property_console.uplink.batch import encode_batch, pending
 from property_console.uplink.settings import UplinkSettings
@@ -44,6 +45,7 @@ class WorkerState:
     delivered: int = 0
     batches: int = 0
     last_batch_lag_s: float | None = None
+    pruned: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,14 +72,28 @@ class UplinkWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_keepalive = 0.0
+        self._next_prune = 0.0
+        self._pool: ThreadPoolExecutor | None = None
+        self._ahead: Future[tuple[list[Item], list[tuple[Item, str, dict[str, Any]]]]] | None = None
+
+    def _read(self, after: int | None) -> tuple[list[Item], list[tuple[Item, str, dict[str, Any]]]]:
+        with self.sessions() as db:
+            items = pending(db, self.settings.batch_size, after)
+            return items, encode_batch(db, items, self.community) if items else []
 
     def run_once(self) -> int:
-        """Send one batch and record the outcome; returns how many rows it settled (acked or rejected)."""
-        with self.sessions() as db:
-            items = pending(db, self.settings.batch_size)
-            encoded = encode_batch(db, items, self.community) if items else []
+        """Send one batch and record the outcome; returns how many rows it settled (acked or rejected).
+
+        While a batch is on the wire the next one (rows after it) is read and encoded in a helper thread; it is
+        used only if this batch settled completely, so a row left pending is always resent before later rows.
+        """
+        ahead, self._ahead = self._ahead, None
+        items, encoded = (ahead.result() if ahead is not None else None) or self._read(None)
         if not items:
             return 0
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="uplink-read")
+        nxt = self._pool.submit(self._read, items[-1].seq)
         statuses: dict[int, dict[str, Any]] = {}
         groups: dict[str, list[tuple[Item, dict[str, Any]]]] = {}
         for item, key, obj in encoded:
@@ -91,15 +107,24 @@ class UplinkWorker:
             error = exc
         if self.after_send is not None:
             self.after_send(len(statuses))
-        settled = self._settle(items, statuses, str(error) if error else None)
+        try:
+            settled = self._settle(items, statuses, str(error) if error else None)
+        except Exception:
+            nxt.cancel()
+            raise
         if error is not None:
+            nxt.cancel()
             raise error
+        if settled == len(items):
+            self._ahead = nxt
+        else:
+            nxt.cancel()
         return settled
 
     def _settle(self, items: list[Item], statuses: dict[int, dict[str, Any]], error: str | None) -> int:
         """Mark the batch in one write-first transaction (no read before the first UPDATE: SQLite-safe)."""
         now = utcnow()
-        acked: list[dict[str, Any]] = []
+        acked: list[int] = []
         rejected: list[dict[str, Any]] = []
         retry: list[dict[str, Any]] = []
         for item in items:
@@ -109,7 +134,7 @@ class UplinkWorker:
                 continue
             code, text = str(s.get("StatusCode")), f"{s.get('StatusCode')}: {s.get('StatusString', '')}"[:500]
             if code == OK:
-                acked.append({"b_seq": item.seq})
+                acked.append(item.seq)
             elif code in PERMANENT:
                 rejected.append({"b_seq": item.seq, "b_error": text})
             else:
@@ -120,12 +145,11 @@ class UplinkWorker:
         attempts = t.c.attempts + 1
         with self.sessions.begin() as db:
             conn = db.connection()
-            if acked:
+            if acked:  # one statement for the whole batch (the usual case)
                 conn.execute(
                     update(t)
-                    .where(by_seq)
-                    .values(status="acked", acked_at=now, sent_at=now, attempts=attempts, last_error=None),
-                    acked,
+                    .where(t.c.seq.in_(acked))
+                    .values(status="acked", acked_at=now, sent_at=now, attempts=attempts, last_error=None)
                 )
             if rejected:
                 conn.execute(
@@ -179,6 +203,17 @@ class UplinkWorker:
                 resync.set_state(db, "resync_token", str(wanted))
                 log.info("district requested resync %s: %d records queued", wanted, n)
 
+    def prune_outbox(self) -> int:
+        """One batch of outbox pruning when due; again at the next step while whole batches go."""
+        days, batch = self.settings.outbox_retention_days, self.settings.prune_batch
+        if days <= 0 or time.monotonic() < self._next_prune:
+            return 0
+        with self.sessions.begin() as db:
+            n = prune.prune(db, days, batch)
+        self.state.pruned += n
+        self._next_prune = 0.0 if n >= batch else time.monotonic() + self.settings.prune_interval_seconds
+        return n
+
     def step(self) -> float:
         """One iteration: keepalive when due, one batch; returns how long to wait before the next."""
         try:
@@ -189,6 +224,7 @@ class UplinkWorker:
             if self.settings.capture_retention_hours > 0:
                 with self.sessions.begin() as db:
                     captures.purge(db, self.settings.capture_retention_hours)
+            self.prune_outbox()
         except Exception as exc:
             self.state.failures += 1
             self.state.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -218,6 +254,9 @@ class UplinkWorker:
         if self._thread is not None:
             self._thread.join(timeout=30)
         self.state.running = False
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool, self._ahead = None, None
         if unregister and self.state.registered:
             with contextlib.suppress(TransientError, ConfigError):
                 self.transport.unregister()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from property_console.models.base import utcnow
 from property_console.models.event import Capture
-from property_console.models.outbox import OutboxEntry
+from property_console.models.outbox import OutboxEntry, UplinkSentDaily
 from property_console.uplink.delivery import UplinkWorker
 
 
@@ -28,10 +28,11 @@ def status(db: Session, worker: UplinkWorker | None) -> dict[str, Any]:
         db.execute(select(func.min(OutboxEntry.created_at)).where(OutboxEntry.status == "pending")).scalar()
     )
     last_ack = _aware(db.execute(select(func.max(OutboxEntry.acked_at))).scalar())
+    pruned = int(db.execute(select(func.coalesce(func.sum(UplinkSentDaily.acked), 0))).scalar_one())
     return {
         "configured": worker is not None,
         "backlog": int(counts.get("pending", 0)),
-        "acked": int(counts.get("acked", 0)),
+        "acked": int(counts.get("acked", 0)) + pruned,
         "rejected": int(counts.get("rejected", 0)),
         "lag_seconds": round((utcnow() - oldest).total_seconds(), 3) if oldest else 0.0,
         "oldest_pending_at": oldest.isoformat() if oldest else None,
@@ -59,9 +60,38 @@ def report(db: Session, limit: int = 50) -> dict[str, Any]:
         if st == "acked":
             k["first_sent_at"] = _iso(first)
             k["last_sent_at"] = _iso(last)
+    summary = select(
+        UplinkSentDaily.kind,
+        func.sum(UplinkSentDaily.acked),
+        func.min(UplinkSentDaily.first_sent_at),
+        func.max(UplinkSentDaily.last_sent_at),
+    ).group_by(UplinkSentDaily.kind)
+    for kind, n, first, last in db.execute(summary):  # acked rows already pruned from the outbox
+        k = kinds.setdefault(
+            kind, {"acked": 0, "pending": 0, "rejected": 0, "first_sent_at": None, "last_sent_at": None}
+        )
+        k["acked"] += int(n)
+        firsts = [t for t in (_aware(first), _parse(k["first_sent_at"])) if t]
+        lasts = [t for t in (_aware(last), _parse(k["last_sent_at"])) if t]
+        k["first_sent_at"] = _iso(min(firsts, default=None))
+        k["last_sent_at"] = _iso(max(lasts, default=None))
     return {
         "generated_at": utcnow().isoformat(),
         "kinds": kinds,
+        "pruned_daily": [
+            {
+                "day": d.day.isoformat(),
+                "kind": d.kind,
+                "acked": d.acked,
+                "first_sent_at": _iso(d.first_sent_at),
+                "last_sent_at": _iso(d.last_sent_at),
+            }
+            for d in db.execute(
+                select(UplinkSentDaily)
+                .order_by(UplinkSentDaily.day.desc(), UplinkSentDaily.kind)
+                .limit(limit)
+            ).scalars()
+        ],
         "pending": [_row(r) for r in _rows(db, "pending", limit)],
         "rejected": [_row(r) for r in _rows(db, "rejected", limit)],
         "recent": [_row(r) for r in _rows(db, "acked", limit, newest=True)],
@@ -73,6 +103,10 @@ def _rows(db: Session, st: str, limit: int, newest: bool = False) -> list[Outbox
     return list(
         db.execute(select(OutboxEntry).where(OutboxEntry.status == st).order_by(order).limit(limit)).scalars()
     )
+
+
+def _parse(t: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(t) if t else None
 
 
 def _iso(t: dt.datetime | None) -> str | None:

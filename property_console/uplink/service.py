@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from property_console.runtime import Runtime
 from property_console.uplink.delivery import UplinkWorker
 from property_console.uplink.settings import UplinkSettings
-from property_console.uplink.transport import HttpTransport
+from property_console.uplink.transport import DistrictTransport, HttpTransport
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,15 @@ def start_uplink(rt: Runtime, app: FastAPI, settings: UplinkSettings | None = No
         log.info("uplink not configured (SC_UPLINK_URL empty); the outbox keeps filling")
         return None
     community = rt.settings.community_code
-    worker = UplinkWorker(rt.sessions, settings, HttpTransport(settings, community), community).start()
+    worker = UplinkWorker(rt.sessions, settings, make_transport(settings, community), community).start()
     app.state.uplink_worker = worker
     return worker
+
+
+def make_transport(settings: UplinkSettings, community: str) -> DistrictTransport:
+    """SC_UPLINK_TRANSPORT: http (default) or mqtt."""
+    if settings.transport == "mqtt":
+        from property_console.uplink.mqtt_transport import MqttUplinkTransport
+
+        return MqttUplinkTransport(settings, community)
+    return HttpTransport(settings, community)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from property_console.api.app import create_app
 from property_console.config import Settings
 from property_console.runtime import Runtime, open_runtime
 from property_console.seed import DEMO_PASSWORD, seed_demo
-from tests.conftest import pg_admin, pg_url
+from tests.conftest import pg_url, temp_pg_database
 
 
 def _seed(url: str, data_dir: Path) -> None:
@@ -34,13 +32,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server_url: str) -> Iterator[str]:
-    name = f"sc_tpl_{uuid.uuid4().hex[:10]}"
-    with pg_admin().connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    _seed(pg_url(name), Path("/tmp"))
-    yield name
-    with pg_admin().connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with temp_pg_database("sc_tpl") as name:
+        _seed(pg_url(name), Path("/tmp"))
+        yield name
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -51,14 +45,8 @@ def seeded_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
-    template, name = request.getfixturevalue("pg_template"), f"sc_t_{uuid.uuid4().hex[:10]}"
-    admin = pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with temp_pg_database("sc_t", template=request.getfixturevalue("pg_template")) as name:
+        yield pg_url(name)
 
 
 @pytest.fixture

@@ -224,3 +224,19 @@ def test_watch_hit_reaches_officer_page_and_webhook(
         len(police_client("police").get("/api/police/hits").json()["items"]) == 1
     )  # C0002's hit is not theirs
     assert len(boss.get("/api/police/hits").json()["items"]) == 2
+
+
+def test_deactivated_officer_is_refused_after_the_cache(
+    district: District, police_client: Callable[[str], TestClient]
+) -> None:
+    c = police_client("district")
+    assert c.get("/api/police/freshness").status_code == 200
+    with district.sessions.begin() as db:
+        user = db.execute(select(m.User).where(m.User.username == "district")).scalar_one()
+        user.active = False
+    cache = c.app.state.active_users  # type: ignore[attr-defined]
+    with district.sessions() as db:
+        assert cache.check(db, "district")  # remembered as active for user_cache_seconds
+        cache.ttl, cache._seen = 0.0, {}  # expired
+        assert not cache.check(db, "district")
+    assert c.get("/api/police/freshness").status_code == 401

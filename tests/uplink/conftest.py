@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from district_cloud.app import create_district_app
 from district_cloud.db import District
@@ -16,7 +14,7 @@ from property_console.runtime import Runtime
 from property_console.uplink.delivery import UplinkWorker
 from property_console.uplink.settings import UplinkSettings
 from property_console.uplink.transport import HttpTransport
-from tests.conftest import pg_admin, pg_server_url, pg_url  # noqa: F401  (fixtures)
+from tests.conftest import pg_server_url, pg_url, temp_pg_database  # noqa: F401  (fixtures)
 from tests.console.conftest import (  # noqa: F401  (fixtures)
     app_client,
     login,
@@ -34,14 +32,8 @@ def district_url(seeded_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F81
     if seeded_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'district.db'}"
         return
-    name = f"scd_t_{uuid.uuid4().hex[:10]}"
-    admin = pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with temp_pg_database("scd_t") as name:
+        yield pg_url(name)
 
 
 @pytest.fixture
