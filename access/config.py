@@ -50,7 +50,23 @@ class EngineConfig(BaseModel):
     model_pack: Path | None = Field(
         default=None, description="InsightFace model pack folder (operator-installed)"
     )
-    onnx_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime intra-op threads")
+    onnx_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="onnxruntime intra-op threads (1: on a shared 2-core box 2 threads were slower, "
+        "docs/face-recognition.md)",
+    )
+    embedder: Literal["onnx", "dlib"] = Field(
+        default="onnx",
+        description="dlib backend: run the ResNet descriptor in onnxruntime (converted locally, same weights) "
+        "or in dlib itself",
+    )
+    model_cache: Path | None = Field(
+        default=None,
+        description="Where the converted ONNX model is kept (default $SC_MODEL_CACHE or "
+        "~/.cache/smart-safe-community/models)",
+    )
 
 
 class GalleryConfig(BaseModel):

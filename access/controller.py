@@ -207,14 +207,29 @@ class DoorController:
             self._held_alarmed = True
             self._publish("held_open", wall, alarm=True, open_s=round(mono_s - self._opened_at, 1))
 
-    def on_fire_alarm(self, active: bool, wall: datetime, source: str = "input") -> None:
-        """Fire input: escape-route doors unlock and stay unlocked (fail-safe) until it clears; recorded."""
+    def remote_open(self, mono_s: float, wall: datetime, by: str, reason: str = "") -> bool:
+        """Staff opened the door from the console: pulse the lock (no forced-open alarm follows), record who.
+
+        False (nothing to do) while the door is held released by a fire alarm."""
+        with self.lock:
+            if self.fire_mode:
+                return False
+            self.relay.unlock(self.config.unlock_s)
+            self._granted_until = mono_s + self.config.unlock_s + 2.0
+            self.signals.light("green")
+            self._publish("remote_open", wall, category="remote", by=by, reason=reason or None)
+            return True
+
+    def on_fire_alarm(self, active: bool, wall: datetime, source: str = "input", reason: str = "") -> None:
+        """Fire input: escape-route doors unlock and stay unlocked (fail-safe) until it clears; recorded with
+        its source (local input or perimeter command) and the sender's reason."""
         with self.lock:
             if active == self.fire_mode or not self.config.escape_route:
                 return
             self.fire_mode = active
             self.relay.hold_unlocked(active)
-            self._publish("fire_unlock" if active else "fire_restore", wall, alarm=active, source=source)
+            kind = "fire_unlock" if active else "fire_restore"
+            self._publish(kind, wall, alarm=active, source=source, reason=reason or None)
 
     def _publish(self, kind: str, wall: datetime, **fields: Any) -> None:
         """Build a versioned event with a UUID and the device time; buffer if the bus is down."""

@@ -91,7 +91,9 @@ class Gallery:
         matrix = self._matrix if self._matrix is not None else self._build()
         if matrix.shape[0] == 0:
             return np.zeros(0, np.float32)
-        scores = matrix @ np.asarray(probe, np.float32).reshape(-1)
+        # einsum, not `matrix @ probe`: numpy's bundled OpenBLAS runs this gemv multi-threaded from ≈10k rows and
+        # then takes 8 ms (p50 at 100k rows; p95 8 ms already at 10k) on a 2-core box, vs 2 ms here (2026-11-22)
+        scores = np.einsum("ij,j->i", matrix, np.asarray(probe, np.float32).reshape(-1))
         if self.combine == "mean":
             return scores
         return np.maximum.reduceat(scores, self._starts)

@@ -1,7 +1,7 @@
 """Visitor-pass tokens: HMAC-signed claims (pass id, doors, window) a door verifies offline from a QR code.
 
 The console signs with a key derived from its secret (`pass_key`), so the secret itself never leaves the
-console; the edge receives only the derived key through the sync endpoint (system role).
+console; the edge receives only the derived key through the sync endpoint (door role).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Face door benchmark: per-frame speed ours vs face_recognition, 1:N search time, LFW open-set accuracy.
 
 Run: .venv/bin/python bench/bench_face.py [--visits 10 --per-visit 6]
-Needs the benchmark-only baseline: pip install --no-deps face_recognition (plus pillow).
+Needs the benchmark-only baseline: pip install --no-deps face_recognition (plus pillow), or without touching the
+venv: pip install --no-deps --target /tmp/frlib face_recognition; PYTHONPATH=/tmp/frlib .venv/bin/python ….
+The shipped embedder is onnxruntime; the '…dlib-emb' rows run the same pipeline with dlib's own ResNet.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def speed(n_visits: int, per_visit: int) -> None:
     config = AccessConfig()
     rule = config.gallery
     engine = create_engine(config.engine)
+    dlib_embedder = create_engine(config.engine.model_copy(update={"embedder": "dlib"}))
     variant = f"p{config.engine.landmarks}{'f' if config.engine.flip else ''}"
     data = eval_faces.load(lfw_cache.build(config.engine), variant)
     gallery = Gallery(engine.dim, engine.name)
@@ -126,6 +129,9 @@ def speed(n_visits: int, per_visit: int) -> None:
     def every_frame(frame: np.ndarray) -> int:
         return decide_all(analyse(engine, frame))
 
+    def every_frame_dlib(frame: np.ndarray) -> int:
+        return decide_all(analyse(dlib_embedder, frame))
+
     tracker = FaceTracker(engine)
     clock = iter(np.arange(0, 10_000, 0.1))  # 10 frames/s camera clock for the tracker's refresh rule
 
@@ -145,23 +151,28 @@ def speed(n_visits: int, per_visit: int) -> None:
     print("  ours/door = detect + 68 landmarks every frame, embedding once per track (refreshed every 1 s)")
     print("  ours/every-frame = detect + landmarks + embedding on every frame; baseline = face_recognition")
     print(
-        f"{'frame':>10} {'pipeline':>17} {'fps':>6} {'p50 ms':>7} {'p95 ms':>7} {'found':>8} {'speed-up':>8}"
+        f"  embedder: {config.engine.embedder} (ResNet in onnxruntime); '…dlib-emb' = the same in dlib itself"
+    )
+    print(
+        f"{'frame':>10} {'pipeline':>19} {'fps':>6} {'p50 ms':>7} {'p95 ms':>7} {'found':>8} {'speed-up':>8}"
     )
     for (w, h), scale in (((640, 480), 1.0), ((1920, 1080), 2.0)):
         frames = visit_frames(photos, (w, h), scale, per_visit, rng)
         every_frame(frames[0])
+        every_frame_dlib(frames[0])
         baseline(frames[0])
         rows = {}
         for name, fn in (
             ("face_recognition", baseline),
             ("ours/every-frame", every_frame),
+            ("ours/every,dlib-emb", every_frame_dlib),
             ("ours/door", door),
         ):
             ms, found = timed(fn, frames)
             rows[name] = ms
             ratio = np.median(rows["face_recognition"]) / np.median(ms)
             print(
-                f"{w}x{h:<5} {name:>17} {1000 / ms.mean():6.1f} {np.median(ms):7.1f} "
+                f"{w}x{h:<5} {name:>19} {1000 / ms.mean():6.1f} {np.median(ms):7.1f} "
                 f"{np.percentile(ms, 95):7.1f} {sum(1 for f in found if f):>4}/{len(frames):<3} {ratio:7.1f}x"
             )
     print(f"  embeddings computed by ours/door: {tracker.embeds} for {2 * len(photos)} visits")
@@ -275,9 +286,10 @@ def stages(repeats: int = 15) -> None:
         lm = eng.landmarks(frame, box)
         print(f"  {points}-point landmarks{'':<28} {median_ms(partial(eng.landmarks, frame, box)):7.1f}")
     for label, cfg, jit in (
-        ("embed", EngineConfig(), 0),
-        ("embed + mirrored chip", EngineConfig(flip=True), 0),
-        ("embed, 5 jitters", EngineConfig(), 5),
+        ("embed (chip + ResNet in onnxruntime, shipped)", EngineConfig(), 0),
+        ("embed (chip + ResNet in dlib)", EngineConfig(embedder="dlib"), 0),
+        ("embed + mirrored chip (onnxruntime, batch of 2)", EngineConfig(flip=True), 0),
+        ("embed, 5 jitters (dlib)", EngineConfig(), 5),
     ):
         eng = DlibEngine(cfg)
         print(f"  {label:<44} {median_ms(partial(eng.embed, frame, lm, jit)):7.1f}")

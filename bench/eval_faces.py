@@ -225,7 +225,9 @@ def main() -> None:
     parser.add_argument("--floor", type=float, default=config.gallery.runner_up_floor)
     parser.add_argument("--offset", type=float, default=config.gallery.multi_template_offset)
     parser.add_argument("--threshold", type=float, default=config.gallery.threshold, help="shipped threshold")
+    parser.add_argument("--embedder", default=config.engine.embedder, choices=["onnx", "dlib"])
     args = parser.parse_args()
+    config.engine = config.engine.model_copy(update={"embedder": args.embedder})
     rule = GalleryConfig(
         combine=args.combine,
         margin=args.margin,
@@ -234,7 +236,8 @@ def main() -> None:
     )
     data = load(lfw_cache.build(config.engine), args.variant)
     print(
-        f"LFW dev: {len(data['ids'])} photos, faces found {int(data['found'].sum())}; variant {args.variant}, "
+        f"LFW dev: {len(data['ids'])} photos, faces found {int(data['found'].sum())}; embedder {args.embedder}, "
+        f"variant {args.variant}, "
         f"combine {args.combine}, margin {args.margin}, floor {args.floor}, shipped threshold {args.threshold:.4f}"
     )
     for k in (1, 3):

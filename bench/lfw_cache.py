@@ -1,4 +1,8 @@
-"""Embed every LFW dev photo once per pipeline variant; cache the vectors in /tmp (for the bench scripts)."""
+"""Embed every LFW dev photo once per pipeline variant; cache the vectors in /tmp (for the bench scripts).
+
+The embedder (onnx or dlib, `EngineConfig.embedder`) is part of the cache key: `python bench/lfw_cache.py --parity`
+embeds with both and prints how far apart they are.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +44,8 @@ def cache_file(config: EngineConfig, root: Path = LFW) -> Path:
     max_detect_side is left out: LFW photos are 250 px, far below any cap, so it never changes a result.
     """
     key = json.dumps([str(root), config.min_face_px, config.retry_upsampled])
-    return CACHE / f"lfw_{hashlib.sha1(key.encode()).hexdigest()[:10]}.npz"
+    suffix = "" if config.embedder == "dlib" else f"_{config.embedder}"  # dlib: the cache key of 2026-11-21
+    return CACHE / f"lfw_{hashlib.sha1(key.encode()).hexdigest()[:10]}{suffix}.npz"
 
 
 def build(config: EngineConfig, root: Path = LFW) -> dict[str, np.ndarray]:
@@ -69,8 +74,7 @@ def build(config: EngineConfig, root: Path = LFW) -> dict[str, np.ndarray]:
             for pts in (5, 68):
                 eng = engines[pts]
                 chip = eng.chip(image, eng.landmarks(image, dets[0]))
-                a, b = eng._encoder.compute_face_descriptor([chip, np.ascontiguousarray(chip[:, ::-1])])
-                a, b = np.asarray(a), np.asarray(b)
+                a, b = eng.descriptors([chip, np.ascontiguousarray(chip[:, ::-1])])
                 out[f"p{pts}"][i] = a
                 out[f"p{pts}f"][i] = (a + b) / 2
         if i % 200 == 0:
@@ -88,6 +92,24 @@ def build(config: EngineConfig, root: Path = LFW) -> dict[str, np.ndarray]:
     return result
 
 
+def parity(config: EngineConfig) -> None:
+    """ONNX vs dlib descriptors of every LFW dev face (same detections and chips): max |diff|, min cosine."""
+    a = build(config.model_copy(update={"embedder": "onnx"}))
+    b = build(config.model_copy(update={"embedder": "dlib"}))
+    found = a["found"] & b["found"]
+    assert (a["found"] == b["found"]).all() and (a["boxes"] == b["boxes"]).all()
+    for v in VARIANTS:
+        x, y = a[v][found], b[v][found]
+        cos = (x * y).sum(1) / np.linalg.norm(x, axis=1) / np.linalg.norm(y, axis=1)
+        print(
+            f"{v}: {int(found.sum())} faces, max |onnx - dlib| {np.abs(x - y).max():.2e}, "
+            f"mean {np.abs(x - y).mean():.2e}, min cosine {cos.min():.9f}"
+        )
+
+
 if __name__ == "__main__":
-    data = build(EngineConfig())
-    print(len(data["paths"]), "photos, faces found:", int(data["found"].sum()))
+    if "--parity" in sys.argv:
+        parity(EngineConfig())
+    else:
+        data = build(EngineConfig())
+        print(len(data["paths"]), "photos, faces found:", int(data["found"].sum()))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from devices.bus import BrokerProcess, MqttSettings, MqttTransport, start_broker_process
+from property_console.access_config import AccessConfigPublisher, publisher_for
 from property_console.api.routes.gate_commands import GateCommandForwarder
 from property_console.bus_bridge import BusBridge
 from property_console.config import Settings
@@ -41,8 +42,11 @@ class ConsoleBus:
     gate_commands: GateCommandForwarder
     broker: BrokerProcess | None = None
     url: str = field(default="")
+    access_config: AccessConfigPublisher | None = None
 
     def stop(self) -> None:
+        if self.access_config is not None:
+            self.access_config.stop()
         self.gate_commands.stop()
         self.transport.stop()
         if self.broker is not None:
@@ -64,5 +68,6 @@ def start_bus(rt: Runtime) -> ConsoleBus:
     transport.wait_connected()
     bridge = BusBridge(transport, rt.settings.community_code, rt.sessions).start()
     forwarder = GateCommandForwarder(rt.engine, transport, rt.settings.community_code).start()
+    access = publisher_for(rt.engine).attach(transport, rt.settings.community_code).watch(rt.engine)
     log.info("bus connected at %s (community %s)", url.split("@")[-1], rt.settings.community_code)
-    return ConsoleBus(transport, bridge, forwarder, broker, url)
+    return ConsoleBus(transport, bridge, forwarder, broker, url, access)

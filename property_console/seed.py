@@ -15,6 +15,9 @@ from property_console.services.users import create_user
 from property_console.validators.id_number import make_id_number
 
 DEMO_PASSWORD = "Demo@2026"
+# The demo's face-door identity (role `door`: gallery/pass sync and event ingest only) for `sc door run`;
+# a real door gets its own: `sc users create door-1-1-0001 --role door` (docs/face-recognition.md).
+DEMO_DOOR_USER = ("door-demo", "演示门禁终端")
 DEMO_USERS = (
     ("admin", "物业管理员", Role.PROPERTY_ADMIN),
     ("staff", "物业员工小王", Role.PROPERTY_STAFF),
@@ -75,6 +78,10 @@ def seed_demo(
                 person_id=person_id,
             ),
         )
+    username, display = DEMO_DOOR_USER
+    create_user(
+        db, UserCreate(username=username, display_name=display, role=Role.DOOR, password=DEMO_PASSWORD)
+    )
     return True
 
 

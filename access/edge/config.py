@@ -49,7 +49,7 @@ class BusConfig(_Strict):
 
 
 class ConsoleConfig(_Strict):
-    """Console sync as a system-role user; polled, and refreshed on the retained config topic `access`."""
+    """Console sync as a `door`-role user (`sc users create <door> --role door`); polled, and refreshed on the retained config topic `access`."""
 
     url: str
     username: str

@@ -20,7 +20,7 @@ ALARMS: dict[str, tuple[str, str, str, str]] = {
     "fire_unlock": ("fire_unlock", "high", "火警联动：逃生门已解锁", "Fire alarm: escape door unlocked"),
     "fire_restore": ("fire_restore", "low", "火警解除：门已恢复上锁", "Fire cleared: door locked again"),
 }
-DETAIL_KEYS = ("door", "category", "reason", "score", "pass_id", "box", "open_s", "source")
+DETAIL_KEYS = ("door", "category", "reason", "score", "pass_id", "box", "open_s", "source", "by")
 
 
 def bus_event(event: dict[str, Any], names: dict[str, str] | None = None) -> Event:
@@ -42,7 +42,7 @@ def bus_event(event: dict[str, Any], names: dict[str, str] | None = None) -> Eve
         alarm_kind, severity, zh, en = ALARMS[kind]
         data["alarm"] = {"kind": alarm_kind, "severity": severity, "message_zh": zh, "message_en": en}
         ingest_kind = "alarm"
-    elif kind == "access_granted":
+    elif kind in ("access_granted", "remote_open"):
         ingest_kind = "visitor_pass" if event.get("category") == "visitor" else "door_pass"
     else:
         ingest_kind = "door_refused"

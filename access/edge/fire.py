@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from access.edge.inputs import FireSources
-from devices.bus import Ack, Command, CommandClient, Transport, serve_commands
+from devices.bus import Ack, Command, CommandClient, Transport
+from devices.bus.commands import CommandHandler
 
 
-def serve_fire_command(transport: Transport, community: str, door_id: str, fire: FireSources) -> None:
-    """Answer `sc/<community>/<door>/cmd/fire`: active true/false switches the perimeter fire source."""
+def fire_handler(
+    fire: FireSources,
+    *,
+    escape_route: bool = True,
+    released: Callable[[], bool] | None = None,
+    lock_ok: Callable[[], bool] | None = None,
+) -> CommandHandler:
+    """Handler of `cmd/fire {active, reason}`: switches the perimeter fire source of this door.
+
+    The ack says what the door did: `result.released` is the door's fire mode afterwards (still released when
+    the local fire input is on); a door that is not on an escape route refuses (ok false) and stays locked;
+    `lock_ok()` false (the lock relay did not switch; it is re-tried on every command) makes the ack ok false,
+    so the sender (BusEscapeDoors) reports the door.
+    """
 
     def handle(command: Command) -> Ack:
-        if command.name != "fire":
-            return Ack(command_id=command.id, ok=False, detail=f"unknown command {command.name}")
+        if not escape_route:
+            return Ack(command_id=command.id, ok=False, detail="not an escape-route door / 非疏散通道门")
         active = bool(command.args.get("active", True))
-        fire.set("perimeter", active)
-        state = "released" if active else "restored"
-        return Ack(command_id=command.id, ok=True, detail=state, result={"fire": active})
+        fire.set("perimeter", active, str(command.args.get("reason", ""))[:200])
+        now_released = released() if released is not None else active
+        state = "released" if now_released else "restored"
+        result = {"fire": active, "released": now_released}
+        if lock_ok is not None and not lock_ok():
+            return Ack(command_id=command.id, ok=False, detail="lock relay did not switch / 门锁继电器未动作")
+        return Ack(command_id=command.id, ok=True, detail=state, result=result)
 
-    serve_commands(transport, community, door_id, handle)
+    return handle
 
 
 class BusEscapeDoors:

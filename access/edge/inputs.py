@@ -18,19 +18,19 @@ ContactHandler = Callable[[bool, float, datetime], None]
 class FireSources:
     """Fire is active while any source (local input, perimeter command) says so; changes go to `apply`."""
 
-    def __init__(self, apply: Callable[[bool, datetime, str], None]) -> None:
+    def __init__(self, apply: Callable[[bool, datetime, str, str], None]) -> None:
         self.apply = apply
         self.active: set[str] = set()
         self._lock = threading.Lock()
 
-    def set(self, source: str, on: bool) -> None:
+    def set(self, source: str, on: bool, reason: str = "") -> None:
         """One source reports its state; the door sees only the change of the combined state."""
         with self._lock:
             before = bool(self.active)
             (self.active.add if on else self.active.discard)(source)
             after = bool(self.active)
         if after != before:
-            self.apply(after, datetime.now(UTC), source)
+            self.apply(after, datetime.now(UTC), source, reason)
 
 
 class ModbusDoorInputs:

@@ -18,19 +18,24 @@ class RelayLock:
 
     def __init__(self, relay: Relay) -> None:
         self.relay = relay
+        self.switched = True  # did the last command reach the relay (acks of door commands report it)
 
     def unlock(self, seconds: float) -> None:
         """Energise the lock-release output for `seconds` (a relay failure is logged, the loop goes on)."""
         try:
             self.relay.pulse(seconds)
+            self.switched = True
         except ConnectionError:
+            self.switched = False
             log.exception("lock relay %s did not switch / 门锁继电器未动作", self.relay.name)
 
     def hold_unlocked(self, on: bool) -> None:
         """Keep the lock released until told otherwise."""
         try:
             self.relay.hold(on)
+            self.switched = True
         except ConnectionError:
+            self.switched = False
             log.exception("lock relay %s did not switch / 门锁继电器未动作", self.relay.name)
 
 

@@ -14,9 +14,10 @@ import numpy as np
 from access.config import AccessConfig
 from access.controller import DoorConfig, DoorController
 from access.edge.camera import CameraFrames
+from access.edge.commands import open_handler, serve_door_commands
 from access.edge.config import DoorProcessConfig, RelayConfig
 from access.edge.events import BusEventSink
-from access.edge.fire import serve_fire_command
+from access.edge.fire import fire_handler
 from access.edge.inputs import AlarmHostDoorInputs, FireSources, ModbusDoorInputs
 from access.edge.outputs import BusCommandSignals, CombinedSignals, EspeakVoice, RelayLock, RelaySignals
 from access.edge.qr import QrReader
@@ -65,8 +66,10 @@ class DoorProcess:
     ) -> None:
         self.config = config
         self.access = AccessConfig.load(config.access_config)
-        self.engine = engine or create_engine(self.access.engine)
         config.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.access.engine.model_cache is None:  # the converted ONNX descriptor lives with the door's data
+            self.access.engine.model_cache = config.data_dir / "models"
+        self.engine = engine or create_engine(self.access.engine)
         self.store = EdgeStore(config.data_dir / "cache", self.engine, self.access.quality, config.timezone)
         self._stop = threading.Event()
         self.sync_requested = threading.Event()
@@ -81,7 +84,14 @@ class DoorProcess:
         if self.publisher is not None:
             # commands are answered on the raw transport: acks are not worth buffering, and an in-process bus
             # delivers synchronously (an ack through the publisher would re-enter its lock)
-            serve_fire_command(self.publisher.inner, config.community, config.door_id, self.fire)
+            fire = fire_handler(
+                self.fire,
+                escape_route=config.escape_route,
+                released=lambda: self.controller.fire_mode,
+                lock_ok=self._fire_lock_ok,
+            )
+            handlers = {"fire": fire, "open": open_handler(self.controller, lambda: self.lock.switched)}
+            serve_door_commands(self.publisher.inner, config.community, config.door_id, handlers)
             self.publisher.subscribe(config_topic(config.community, "access"), self._on_config)
         self.sync = self._sync(http)
         self.source = source
@@ -102,7 +112,7 @@ class DoorProcess:
         c = self.config
         relays = c.relay or RelayConfig()
         driver = relay_driver(relays)
-        lock = RelayLock(Relay(driver, relays.lock_channel, name=f"{c.door_id}-lock"))
+        lock = self.lock = RelayLock(Relay(driver, relays.lock_channel, name=f"{c.door_id}-lock"))
         lamp = {
             colour: Relay(driver, ch, name=f"{c.door_id}-{colour}") if ch else None
             for colour, ch in (("green", relays.green_channel), ("red", relays.red_channel))
@@ -138,6 +148,13 @@ class DoorProcess:
         if console is None:
             return None
         return ConsoleSync(self.store, console.username, console.password, console.url, client=http)
+
+    def _fire_lock_ok(self) -> bool:
+        """True if the lock relay is where fire mode wants it; after a failed switch, try it again first."""
+        with self.controller.lock:
+            if not self.lock.switched:
+                self.lock.hold_unlocked(self.controller.fire_mode)
+            return self.lock.switched
 
     def _on_config(self, _topic: str, _payload: bytes) -> None:
         """The console bumped the retained `access` config: sync now."""

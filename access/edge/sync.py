@@ -1,4 +1,4 @@
-"""Pull the console's access sync endpoint (as a system user) into the EdgeStore; tolerate the console being down."""
+"""Pull the console's access sync endpoint (as a `door`-role user) into the EdgeStore; tolerate the console being down."""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.community_police": ("社区民警", "Community police"),
     "role.district_police": ("区县民警", "District police"),
     "role.system": ("系统", "System"),
+    "role.door": ("门禁终端", "Face door"),
     "auth.login": ("登录", "Log in"),
     "auth.logout": ("退出", "Log out"),
     "auth.username": ("用户名", "Username"),

@@ -41,7 +41,7 @@ def add_photos(db: object, person_id: uuid.UUID, folder: Path) -> None:
 
 
 def prepare(runtime: Runtime, data_dir: Path) -> Community:
-    """Photos, door addresses, a blacklisted person and a system user for the edge."""
+    """Photos, door addresses, a blacklisted person and a door-role user for the edge."""
     with runtime.sessions.begin() as db:
         user = db.execute(select(User).where(User.username == "resident")).scalar_one()
         assert user.person_id is not None
@@ -75,7 +75,7 @@ def prepare(runtime: Runtime, data_dir: Path) -> Community:
         db.add(BlacklistEntry(person_id=bad.id, reason="测试", created_by="staff"))
         create_user(
             db,
-            UserCreate(username=EDGE_USER, display_name="门禁边缘", role=Role.SYSTEM, password=EDGE_PASSWORD),
+            UserCreate(username=EDGE_USER, display_name="门禁边缘", role=Role.DOOR, password=EDGE_PASSWORD),
         )
         db.flush()
         an_hour_ago = utcnow() - dt.timedelta(hours=1)  # an established community: nothing changed just now

@@ -77,13 +77,13 @@ class Rig:
             camera=camera,
             espeak=False,
             relay=RelayConfig(
-                modbus=ModbusConfig(**modbus, port=self.relay_port),  # type: ignore[arg-type]
+                modbus=ModbusConfig(**modbus, port=self.relay_port),
                 lock_channel=LOCK,
                 green_channel=GREEN,
                 red_channel=RED,
             ),
             inputs=InputsConfig(
-                modbus=ModbusConfig(**modbus, port=self.inputs_port),  # type: ignore[arg-type]
+                modbus=ModbusConfig(**modbus, port=self.inputs_port),
                 contact_address=CONTACT_ZONE - 1,
                 fire_address=FIRE_ZONE - 1,
                 interval_s=0.05,

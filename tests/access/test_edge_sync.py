@@ -62,3 +62,11 @@ def test_sync_builds_gallery_and_follows_residency(
 def test_sync_is_for_the_system_role_only(login: Callable[[str], TestClient]) -> None:
     r = login("staff").get("/api/access/sync")
     assert r.status_code == 403
+
+
+def test_demo_door_identity_syncs_and_reads_nothing_else(login: Callable[[str], TestClient]) -> None:
+    door = login("door-demo")  # seeded by `sc demo` with the narrow `door` role
+    answer = door.get("/api/access/sync")
+    assert answer.status_code == 200 and answer.json()["full"]
+    for path in ("/api/persons", "/api/houses", "/api/alarms", "/api/events", "/api/visitor-passes"):
+        assert door.get(path).status_code == 403, path

@@ -141,9 +141,9 @@ def test_console_invitations_and_face_pass(
     # the link shows the QR; the camera-side reader gets the same link back
     png = app_client.get(issued["url"].replace("http://testserver", ""))
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
-    image = cv2.cvtColor(
-        cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB
-    )
+    decoded = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded is not None
+    image = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
     assert QrReader()(image) == [issued["url"]]
 
     # a face photo on the pass: the door recognises the visitor's face, for its door only
