@@ -8,6 +8,7 @@ from typing import Any
 import uvicorn
 from sqlalchemy import Engine
 
+from devices.bus import CommandClient
 from property_console.api.app import create_app
 from property_console.bus_service import ConsoleBus, start_bus
 from property_console.events import broadcaster_for, stop_relay
@@ -42,6 +43,7 @@ def run(
     bus = start_bus(rt)  # SC_MQTT_URL, or an embedded broker: device events in, gate commands out
     community = rt.settings.community_code
     app.state.perimeter = PerimeterLink(bus.transport, community, broadcaster_for(rt.engine))
+    app.state.door_commands = CommandClient(bus.transport, community)
     stops = [start(bus) for start in services]
     worker = start_uplink(rt, app, uplink)  # district uplink when SC_UPLINK_URL (or `uplink`) is set
     try:

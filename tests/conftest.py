@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from tests.browser import chromium  # noqa: F401  (session fixture for every browser test)
+
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 PG_ADMIN_URL = os.environ.get("SC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

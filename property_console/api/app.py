@@ -22,6 +22,7 @@ from property_console.api.routes import (
     auth,
     dashboard,
     devices,
+    doors,
     events,
     excel,
     gate_lists,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter
         gate_lists,  # barrier gates: car parks, reservations, edge sync (issue 5)
         gate_sync,
         perimeter,  # perimeter control (issue 7)
+        doors,  # remote door opening (issue 4)
     ):
         app.include_router(module.router)
     for router in extra_routers or []:

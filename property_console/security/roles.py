@@ -107,6 +107,10 @@ _PERIMETER: dict[Role, frozenset[str]] = {
 }
 PERMISSIONS = {role: perms | _PERIMETER.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
 
+# Doors (issue 4): staff may open a door remotely (a visitor at the gate, a delivery), with a reason.
+_DOORS = {Role.PROPERTY_STAFF: frozenset({"doors:open"}), Role.PROPERTY_ADMIN: frozenset({"doors:open"})}
+PERMISSIONS = {role: perms | _DOORS.get(role, frozenset()) for role, perms in PERMISSIONS.items()}
+
 
 def allowed(role: str, permission: str) -> bool:
     """True when the role holds the permission; "self" (one's own account) is held by every role."""

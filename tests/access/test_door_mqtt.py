@@ -17,10 +17,10 @@ from access.edge.config import BusConfig
 from access.edge.fire import BusEscapeDoors
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
-from devices.bus import Command, CommandClient, ConfigPayload, MqttSettings, MqttTransport, config_topic
+from devices.bus import CommandClient, ConfigPayload, MqttSettings, MqttTransport, config_topic
 from property_console.access_config import publisher_for
 from property_console.bus_bridge import BusBridge
-from property_console.models import Alarm, Event
+from property_console.models import Alarm, AuditEntry, Event
 from property_console.runtime import Runtime
 from tests.access.console_fixtures import prepare
 from tests.access.door_rig import LOCK, camera, console_config, rig, wait_for
@@ -102,9 +102,16 @@ def test_door_and_console_over_mosquitto(
             assert wait_for(lambda: [e.kind for e in _rows(runtime, town.own_door)] == ["door_pass"], 15)
             door.start_background()  # run() ends with stop(): restart the housekeeping for the commands
 
-            commands = CommandClient(console, community)
-            ack = commands.send(town.own_door, Command(name="open", args={"by": "staff"}, timeout_s=10))
-            assert ack.ok and ack.result == {"opened": True}
+            # staff open the door from the console (audited), as for a visitor without a pass
+            app_client.app.state.door_commands = CommandClient(console, community)  # type: ignore[attr-defined]
+            staff = login("staff")
+            r_open = staff.post(f"/api/doors/{town.own_door}/open", json={"reason": "快递员送件"})
+            assert r_open.status_code == 200 and r_open.json()["opened"] is True, r_open.text
+            assert staff.post("/api/doors/NO-SUCH-DOOR/open", json={"reason": "x"}).status_code == 404
+            assert (
+                login("grid").post(f"/api/doors/{town.own_door}/open", json={"reason": "x"}).status_code
+                == 403
+            )
             escape = BusEscapeDoors(console, community, timeout_s=10)
             escape.release([town.own_door], reason="火警联动测试")
             assert wait_for(lambda: r.relay.recorder.state[LOCK], 10)
@@ -124,4 +131,9 @@ def test_door_and_console_over_mosquitto(
     with runtime.sessions() as db:
         kinds = db.execute(select(Alarm.kind).order_by(Alarm.created_at)).scalars().all()
     assert kinds == ["fire_unlock", "fire_restore"]
+    with runtime.sessions() as db:
+        opened = db.execute(select(AuditEntry).where(AuditEntry.entity == "door")).scalars().all()
+    assert [(a.action, a.detail["reason"], a.detail["outcome"]) for a in opened] == [
+        ("open", "快递员送件", "ok")
+    ]
     assert not r.relay.recorder.state[LOCK]

@@ -14,16 +14,16 @@ import pytest
 from devices.bus import InProcessBus
 from property_console.config import Settings
 from property_console.runtime import open_runtime
+from tests.browser import need_chromium
 from tests.perimeter_console.stack import INPUTS, Stack
-from tests.web.conftest import BROWSER_ARGS, CHROMIUM, LiveServer, login, need_chromium, shot
+from tests.web.conftest import LiveServer, login, shot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def served(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[LiveServer, Stack]]:
-    sync_playwright = need_chromium()
-    assert sync_playwright is not None
+    need_chromium()
     shutil.copy(sqlite_template, tmp_path / "sc.db")
     rt = open_runtime(
         Settings(mode="test", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'sc.db'}")
@@ -41,18 +41,14 @@ def served(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[LiveServer, 
 
 
 @pytest.fixture
-def page(served: tuple[LiveServer, Stack]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def page(served: tuple[LiveServer, Stack], chromium: Any) -> Iterator[Any]:
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        ctx = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=served[0].url)
-        ctx.set_default_timeout(15_000)
-        p = ctx.new_page()
-        p.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield p
-        browser.close()
+    ctx = chromium.new_context(viewport={"width": 1366, "height": 900}, base_url=served[0].url)
+    ctx.set_default_timeout(15_000)
+    p = ctx.new_page()
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield p
+    ctx.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
 import re
 import shutil
 import socket
@@ -27,7 +26,7 @@ from property_console.security.roles import Role
 from property_console.seed import DEMO_PASSWORD
 from property_console.server import StreamClosingServer
 from property_console.services.users import create_user
-from tests.conftest import REQUIRED
+from tests.browser import need_chromium
 from tests.console.conftest import (  # noqa: F401  (fixtures for test_pages.py and the live server)
     app_client,
     pg_template,
@@ -36,33 +35,8 @@ from tests.console.conftest import (  # noqa: F401  (fixtures for test_pages.py 
     sqlite_template,
 )
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 FACE = Path(__file__).resolve().parents[1] / "console" / "data" / "face.jpg"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def need_chromium() -> Any:
-    """Playwright's sync API and Debian's chromium: fail in CI (SC_REQUIRE_SERVICES=1), skip elsewhere."""
-    problem = None
-    if not os.access(CHROMIUM, os.X_OK):
-        problem = f"{CHROMIUM} missing (apt-get install -y chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "playwright not installed (pip install playwright)"
-        sync_playwright = None  # type: ignore[assignment]
-    if problem:
-        if REQUIRED:
-            pytest.fail(f"headless Chromium is required (SC_REQUIRE_SERVICES=1): {problem}")
-        pytest.skip(problem)
-    return sync_playwright
 
 
 def _free_port() -> int:
@@ -128,12 +102,8 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: LiveServer) -> Iterator[Any]:
-    sync_playwright = need_chromium()
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any, live_server: LiveServer) -> Any:
+    return chromium
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from devices.bus import Ack, Command, CommandClient, InProcessBus, serve_commands
 from property_console.models import Alarm, Event
 from property_console.security.roles import PERMISSIONS, Role
 from property_console.web.i18n import MESSAGES
@@ -296,3 +297,32 @@ def test_visitor_invitation_listed_and_revoked(new_page: Callable[..., Any], liv
     shot(page, "visitors")
     row.get_by_role("button", name="撤销").click()
     page.locator(f"#passes tr.ended[data-id='{r.json()['id']}']").wait_for()
+
+
+def test_staff_open_a_door_remotely(new_page: Callable[..., Any], live_server: LiveServer) -> None:
+    """设备列表 → 远程开门 with a reason → bus command `open` to that door → its ack → a toast; audited."""
+    bus = InProcessBus()
+    opened: list[dict[str, Any]] = []
+
+    def door(command: Command) -> Ack:  # the door side over the bus (the real handler: tests/access)
+        opened.append(command.args)
+        return Ack(command_id=command.id, ok=True, detail="opened", result={"opened": True})
+
+    serve_commands(bus.connect(), "C0001", "DOOR-1-1-0001", door)
+    app = live_server.server.config.app
+    app.state.door_commands = CommandClient(bus.connect(), "C0001")
+    try:
+        page = new_page()
+        login(page, "staff")
+        row = page.locator("#devices tr[data-serial='DOOR-1-1-0001']")
+        page.once("dialog", lambda d: d.accept("快递员送件"))
+        row.get_by_role("button", name="远程开门").click()
+        page.get_by_text("1栋1单元门禁: 已开门").wait_for(timeout=5_000)
+        assert opened == [{"by": "staff", "reason": "快递员送件"}]
+        assert page.locator("#devices tr[data-serial='GATE-N-0001'] button").count() == 0  # doors only
+        shot(page, "dashboard-remote-open")
+    finally:
+        del app.state.door_commands
+    grid = new_page()
+    login(grid, "grid")
+    assert grid.locator("#devices button:has-text('远程开门')").count() == 0

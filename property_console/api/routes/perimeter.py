@@ -71,6 +71,7 @@ def _refused(status: int, code: str, zh: str, en: str, field: str | None = None)
 def _send(ctx: Ctx, link: PerimeterLink, name: str, args: dict[str, Any], target: str) -> Any:
     """Send, audit, and answer: the new view on success, 409 with the machine's reason, 504 on no answer."""
     args = {**args, "who": ctx.who.username, "source": "console"}
+    ctx.db.commit()  # never hold the database (SQLite's write lock) while waiting: the bridge must ingest
     try:
         ack: Ack | None = link.command(name, args, COMMAND_TIMEOUT_S)
     except CommandTimeout:

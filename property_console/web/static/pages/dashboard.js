@@ -44,9 +44,24 @@ function renderDevices() {
         el("td", { "data-label": t("common.device"), text: d.name }),
         el("td", { "data-label": t("common.status") }, el("span", { class: `dot-label status-${d.status}`, text: t(`status.${d.status}`) })),
         el("td", { "data-label": t("dash.last_seen"), text: d.last_seen_at ? fmtTime(d.last_seen_at) : t("common.none") }),
+        ...(can("doors:open") ? [el("td", { "data-label": t("dash.actions") }, d.kind === "door" ? openButton(d) : [])] : []),
       ]),
     ),
   );
+}
+function openButton(d) {
+  const b = el("button", { type: "button", class: "btn btn-ghost btn-small", text: t("door.open") });
+  b.addEventListener("click", async () => {
+    const reason = window.prompt(`${d.name}: ${t("door.open_reason")}`);
+    if (!reason || !reason.trim()) return;
+    try {
+      await api(`/api/doors/${encodeURIComponent(d.serial)}/open`, { method: "POST", body: { reason: reason.trim() } });
+      toast(`${d.name}: ${t("door.opened")}`, "ok");
+    } catch (e) {
+      toast(e.message, "error");
+    }
+  });
+  return b;
 }
 async function loadDevices() {
   if (!can("devices:read")) return;
