@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from access.edge.fire import BusEscapeDoors
-from devices.bus import BusClient, Transport, announce_offline, announce_online
+from devices.bus import BusClient, Transport, announce_offline, keep_online
 from perimeter import state_machine as sm
 from perimeter.bus_link import BusAlarmSink, serve
 from perimeter.cameras import CameraSnapshots, MediaStore
@@ -115,7 +115,8 @@ class PerimeterService:
         """Open serial hosts, answer bus commands, announce online, start polling."""
         self._serial = connect_serial_hosts(self.site, self.poller)
         serve(self.transport, self.site.community, self.poller, self.sink, applied=self.publish_state)
-        announce_online(self.bus, self.device_id, kind="perimeter", zones=len(self.site.zones))
+        keep_online(self.transport, self.bus, self.device_id, kind="perimeter", zones=len(self.site.zones))
+        self.transport.on_connected(self.status.forget)  # a restarted broker may have lost the retained state
         self.publish_state()
         self._thread.start()
         log.info("perimeter service running: %d zones / 周界服务已启动", len(self.site.zones))

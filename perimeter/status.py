@@ -96,6 +96,11 @@ class StatusPublisher:
             sent += 1
         return sent
 
+    def forget(self) -> None:
+        """Send everything again on the next call (after a reconnect the broker may have lost it)."""
+        with self._lock:
+            self._last.clear()
+
     def clear(self) -> None:
         """Remove every retained message published so far (decommissioning, tests)."""
         with self._lock:

@@ -22,7 +22,7 @@ from devices.bus.disk_buffer import DiskBuffer
 from devices.bus.memory import InProcessBus, InProcessTransport
 from devices.bus.models import Ack, Command, ConfigPayload, DeviceState, Event, utcnow
 from devices.bus.mqtt import BusAuthError, MqttSettings, MqttTransport
-from devices.bus.presence import announce_offline, announce_online, with_last_will
+from devices.bus.presence import announce_offline, announce_online, keep_online, with_last_will
 from devices.bus.topics import (
     TopicParts,
     ack_topic,
@@ -64,6 +64,7 @@ __all__ = [
     "cmd_topic",
     "config_topic",
     "event_topic",
+    "keep_online",
     "parse_topic",
     "serve_commands",
     "start_broker_process",

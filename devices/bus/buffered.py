@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from devices.bus.disk_buffer import DiskBuffer
@@ -52,6 +53,10 @@ class BufferedPublisher:
     def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
         """Delegate to the wrapped transport."""
         self.inner.subscribe(topic_filter, handler, qos=qos)
+
+    def on_connected(self, hook: Callable[[], None]) -> None:
+        """Delegate to the wrapped transport."""
+        self.inner.on_connected(hook)
 
     def pending(self) -> int:
         """Messages waiting on disk."""

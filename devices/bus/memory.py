@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from devices.bus.topics import matches
 from devices.bus.transport import BusUnavailable, MessageHandler
@@ -68,6 +69,10 @@ class InProcessTransport:
     def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
         """Register a handler; retained messages are replayed immediately."""
         self.hub._subscribe(topic_filter, handler, self)
+
+    def on_connected(self, hook: Callable[[], None]) -> None:
+        """Always connected: run `hook` once, now."""
+        hook()
 
     def stop(self) -> None:
         """Detach from the hub."""

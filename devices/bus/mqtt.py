@@ -6,6 +6,7 @@ import logging
 import ssl
 import threading
 import uuid
+from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -55,6 +56,7 @@ class MqttTransport:
         self._connected = threading.Event()
         self.auth_error: str | None = None
         self._stopping = False
+        self._connect_hooks: list[Callable[[], None]] = []
         self._configure()
 
     def _configure(self) -> None:
@@ -105,6 +107,17 @@ class MqttTransport:
             client.subscribe(topic_filter, qos)
         self._connected.set()
         log.info("MQTT connected to %s:%s", self.settings.host, self.settings.port)
+        for hook in list(self._connect_hooks):
+            try:
+                hook()
+            except Exception:
+                log.exception("MQTT on-connect hook failed")
+
+    def on_connected(self, hook: Callable[[], None]) -> None:
+        """Run `hook` after every (re)connect, and now if connected (e.g. re-announce presence)."""
+        self._connect_hooks.append(hook)
+        if self._connected.is_set():
+            hook()
 
     def _on_disconnect(self, _c: mqtt.Client, _u: object, _f: object, rc: object, _p: object) -> None:
         if self._connected.is_set() and not self._stopping:

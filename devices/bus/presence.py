@@ -6,6 +6,7 @@ from devices.bus import topics
 from devices.bus.client import BusClient
 from devices.bus.models import DeviceState
 from devices.bus.mqtt import MqttSettings
+from devices.bus.transport import Transport
 
 
 def with_last_will(settings: MqttSettings, community: str, device_id: str) -> MqttSettings:
@@ -24,3 +25,9 @@ def announce_online(bus: BusClient, device_id: str, **info: object) -> None:
 def announce_offline(bus: BusClient, device_id: str) -> None:
     """Publish the retained offline state on a clean shutdown (the broker sends no will then)."""
     bus.publish_state(DeviceState(device_id=device_id, online=False, info={"reason": "shutdown"}))
+
+
+def keep_online(transport: Transport, bus: BusClient, device_id: str, **info: object) -> None:
+    """Announce online now and after every reconnect: a dropped link leaves the last will's retained offline
+    state behind, which only a fresh announcement replaces."""
+    transport.on_connected(lambda: announce_online(bus, device_id, **info))

@@ -25,6 +25,10 @@ class Transport(Protocol):
         """Deliver every message matching `topic_filter` to `handler` (also after reconnects)."""
         ...
 
+    def on_connected(self, hook: Callable[[], None]) -> None:
+        """Run `hook` now if connected and after every reconnect (re-announce presence, republish state)."""
+        ...
+
     def stop(self) -> None:
         """Disconnect and release resources."""
         ...

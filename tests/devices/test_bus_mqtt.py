@@ -23,6 +23,7 @@ from devices.bus import (
     MqttSettings,
     MqttTransport,
     announce_online,
+    keep_online,
     serve_commands,
     state_topic,
     with_last_will,
@@ -195,3 +196,28 @@ def test_split_and_delayed_mqtt_packets_still_deliver(
         assert got == list(range(10))
     finally:
         proxy.close()
+
+
+def test_presence_is_announced_again_after_the_link_returns(
+    broker: tuple[str, int], connect: Callable[..., MqttTransport]
+) -> None:
+    """A cut link leaves the will's retained `offline`; keep_online replaces it once the device reconnects."""
+    c = community()
+    proxy = TcpFaultProxy(*broker)
+    watcher = connect(*broker)
+    states: list[DeviceState] = []
+    BusClient(watcher, c).on_state(states.append, device_id="host-1")
+    settings = with_last_will(MqttSettings(host=proxy.host, port=proxy.port, keepalive=5), c, "host-1")
+    device = MqttTransport(settings)
+    keep_online(
+        device, BusClient(device, c), "host-1", kind="perimeter"
+    )  # before connecting: runs on connect
+    device.start()
+    wait_for(lambda: bool(states) and states[-1].online)
+    proxy.disconnect()  # cable cut; the proxy accepts again at once, paho reconnects by itself
+    wait_for(lambda: len(states) >= 3 and states[-1].online, timeout=30)
+    assert [s.online for s in states[:3]] == [True, False, True]
+    assert states[1].info == {"reason": "last_will"} and states[2].info == {"kind": "perimeter"}
+    device.stop()
+    proxy.close()
+    watcher.publish(state_topic(c, "host-1"), b"", retain=True)
