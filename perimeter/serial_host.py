@@ -15,6 +15,13 @@ from perimeter import state_machine as sm
 CID_ALARM = frozenset({100, 110, 120, 121, 122, 123, 130, 131, 132, 133, 134})
 CID_TAMPER = frozenset({137, 144, 145, 383})
 CID_FAULT = frozenset({380})
+CID_MAINS = frozenset({301})
+CID_BATTERY = frozenset({302, 309})
+SCAH_POWER = {
+    "AC_LOSS": {"mains_ok": False},
+    "AC_RESTORE": {"mains_ok": True},
+    "LOW_BATT": {"battery_low": True},
+}
 
 
 class SerialHostTracker:
@@ -57,6 +64,8 @@ class SerialHostTracker:
         return out
 
     def _zone_event(self, n: int, kind: str, at: float) -> list[sm.Event]:
+        if kind in SCAH_POWER:
+            return [sm.HostPower(host_id=self.host_id, at=at, **SCAH_POWER[kind])]
         if n == 0:
             if kind == "TAMPER" and self.tamper_zone:
                 return [
@@ -92,6 +101,10 @@ class SerialHostTracker:
         if qualifier not in ("new", "restore"):
             return []
         new = qualifier == "new"
+        if code in CID_MAINS:
+            return [sm.HostPower(host_id=self.host_id, at=at, mains_ok=not new)]
+        if code in CID_BATTERY:
+            return [sm.HostPower(host_id=self.host_id, at=at, battery_low=new)]
         zid = self.zones.get(n)
         if code in CID_TAMPER and n == 0:
             return self._zone_event(0, "TAMPER", at) if new else []

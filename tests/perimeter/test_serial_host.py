@@ -30,6 +30,9 @@ def short(events: list[sm.Event]) -> list[str]:
         name = type(e).__name__
         if isinstance(e, sm.Tamper | sm.LineFault):
             name += "+" if e.active else "-"
+        if isinstance(e, sm.HostPower):  # + healthy, - failing
+            ok = e.mains_ok if e.mains_ok is not None else not e.battery_low
+            name = ("mains" if e.mains_ok is not None else "batt") + ("+" if ok else "-")
         out.append(f"{name}:{getattr(e, 'zone_id', getattr(e, 'host_id', ''))}")
     return out
 
@@ -42,7 +45,15 @@ def short(events: list[sm.Event]) -> list[str]:
         ([evt(3, "TAMPER"), evt(3, "TAMPER")], ["Tamper+:z3"]),
         ([evt(3, "FAULT"), evt(3, "RESTORE")], ["LineFault+:z3", "ZoneClosed:z3", "LineFault-:z3"]),
         ([evt(0, "TAMPER")], ["ZoneOpened:box", "ZoneClosed:box"]),
-        ([evt(9, "ALARM"), evt(0, "AC_LOSS"), evt(0, "LOW_BATT")], []),  # unmapped zone, power not mapped
+        ([evt(9, "ALARM")], []),  # unmapped zone
+        (
+            [evt(0, "AC_LOSS"), evt(0, "AC_RESTORE"), evt(0, "LOW_BATT")],
+            ["mains-:S1", "mains+:S1", "batt-:S1"],
+        ),
+        (
+            [cid(301, 0), cid(301, 0, "3"), cid(302, 0), cid(309, 0, "3")],
+            ["mains-:S1", "mains+:S1", "batt-:S1", "batt+:S1"],
+        ),
         ([cid(131, 3), cid(131, 3, "3")], ["ZoneOpened:z3", "ZoneClosed:z3"]),
         ([cid(144, 3), cid(144, 3, "3")], ["Tamper+:z3", "Tamper-:z3"]),
         ([cid(380, 3)], ["LineFault+:z3"]),
