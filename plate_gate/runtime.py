@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -18,7 +20,10 @@ from devices.bus import (
     MqttSettings,
     MqttTransport,
     Transport,
+    announce_offline,
+    keep_online,
     serve_commands,
+    with_last_will,
 )
 from devices.modbus import ModbusAdapter, ModbusConfig
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
@@ -75,7 +80,14 @@ def bus_transport(cfg: GateConfig) -> Transport | None:
     settings = MqttSettings(
         host=b.host, port=b.port, username=b.username, password=b.password, client_id=f"gate-{cfg.gate}"
     )
-    return MqttTransport(settings).start()
+    return MqttTransport(
+        with_last_will(settings, cfg.community, cfg.gate)
+    ).start()  # offline when the link dies
+
+
+def _offline(bus: BusClient, gate: str) -> None:
+    with contextlib.suppress(ConnectionError):  # no broker: its last will says offline
+        announce_offline(bus, gate)
 
 
 @dataclass
@@ -131,6 +143,9 @@ def build_gate(
     )
     if transport is not None:
         serve_commands(transport, cfg.community, cfg.gate, command_handler(process))
+        presence = BusClient(transport, cfg.community)
+        keep_online(transport, presence, cfg.gate, kind="gate")
+        stoppers.append(partial(_offline, presence, cfg.gate))
     stoppers.append(barrier.start().stop)
     sync = None
     if cfg.console is not None:

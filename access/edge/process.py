@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -27,7 +28,17 @@ from access.engine import FaceEngine, FaceResult, create_engine
 from access.event_buffer import EventBuffer
 from access.liveness import LivenessConfig
 from access.ports import FrameSource
-from devices.bus import BufferedPublisher, BusClient, MqttSettings, MqttTransport, Transport, config_topic
+from devices.bus import (
+    BufferedPublisher,
+    BusClient,
+    MqttSettings,
+    MqttTransport,
+    Transport,
+    announce_offline,
+    config_topic,
+    keep_online,
+    with_last_will,
+)
 from devices.modbus import ModbusAdapter
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
 from devices.serial import AlarmHostClient
@@ -92,6 +103,8 @@ class DoorProcess:
             )
             handlers = {"fire": fire, "open": open_handler(self.controller, lambda: self.lock.switched)}
             serve_door_commands(self.publisher.inner, config.community, config.door_id, handlers)
+            presence = BusClient(self.publisher.inner, config.community)
+            keep_online(self.publisher.inner, presence, config.door_id, kind="door")
             self.publisher.subscribe(config_topic(config.community, "access"), self._on_config)
         self.sync = self._sync(http)
         self.source = source
@@ -102,8 +115,10 @@ class DoorProcess:
         if transport is None and bus is not None:
             settings = MqttSettings(
                 host=bus.host, port=bus.port, username=bus.username, password=bus.password
-            )
-            transport = MqttTransport(settings).start()
+            )  # the broker marks the door offline (retained) when its link dies
+            transport = MqttTransport(
+                with_last_will(settings, self.config.community, self.config.door_id)
+            ).start()
         if transport is None:
             return None
         return BufferedPublisher(transport, self.config.data_dir / "bus-buffer.db")
@@ -255,6 +270,8 @@ class DoorProcess:
         """stop(), then give the bus a moment to deliver and stop it (undelivered events stay on disk)."""
         self.stop()
         if self.publisher is not None:
+            with contextlib.suppress(ConnectionError):  # no broker: its last will says offline
+                announce_offline(BusClient(self.publisher.inner, self.config.community), self.config.door_id)
             self.publisher.flush(2.0)
             self.publisher.stop()
 

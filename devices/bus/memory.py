@@ -71,8 +71,9 @@ class InProcessTransport:
         self.hub._subscribe(topic_filter, handler, self)
 
     def on_connected(self, hook: Callable[[], None]) -> None:
-        """Always connected: run `hook` once, now."""
-        hook()
+        """No reconnects here: run `hook` once, now, if the hub is up (a test may have taken it down)."""
+        if self.hub.up and not self._stopped:
+            hook()
 
     def stop(self) -> None:
         """Detach from the hub."""

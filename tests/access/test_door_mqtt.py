@@ -20,7 +20,7 @@ from access.engine import FaceEngine
 from devices.bus import CommandClient, ConfigPayload, MqttSettings, MqttTransport, config_topic
 from property_console.access_config import publisher_for
 from property_console.bus_bridge import BusBridge
-from property_console.models import Alarm, AuditEntry, Event
+from property_console.models import Alarm, AuditEntry, Device, Event
 from property_console.runtime import Runtime
 from tests.access.console_fixtures import prepare
 from tests.access.door_rig import LOCK, camera, console_config, rig, wait_for
@@ -52,7 +52,12 @@ def mosquitto() -> Iterator[Callable[[str], MqttTransport]]:
 def _rows(runtime: Runtime, serial: str) -> list[Event]:
     with runtime.sessions() as db:
         stmt = select(Event).where(Event.device_serial == serial).order_by(Event.device_time)
-        return list(db.execute(stmt).scalars())
+        return [e for e in db.execute(stmt).scalars() if not e.kind.startswith("device_")]  # presence apart
+
+
+def _status(runtime: Runtime, serial: str) -> str:
+    with runtime.sessions() as db:
+        return db.execute(select(Device.status).where(Device.serial == serial)).scalar_one()
 
 
 @pytest.mark.parametrize("seeded_url", ["sqlite"], indirect=True)  # the bus path, not the database, is tested
@@ -81,6 +86,7 @@ def test_door_and_console_over_mosquitto(
         try:
             door.start_background()  # first sync at once, then only on bumps (interval: an hour)
             assert wait_for(lambda: door.store.since is not None and bool(bumps), 15)
+            assert wait_for(lambda: _status(runtime, town.own_door) == "online", 10)  # presence, retained
 
             # a resident invites a visitor: the console's bump makes the door sync it within seconds
             now = datetime.now(UTC)
@@ -120,6 +126,7 @@ def test_door_and_console_over_mosquitto(
         finally:
             access.stop()
             door.close()
+    assert wait_for(lambda: _status(runtime, town.own_door) == "offline", 10)  # a clean stop says so
     rows = _rows(runtime, town.own_door)
     assert [(e.kind, e.decision) for e in rows] == [
         ("door_pass", "resident"),
