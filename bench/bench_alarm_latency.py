@@ -12,7 +12,6 @@ uvicorn and the console app. Also printed: one sequential poll cycle of all host
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import socket
 import statistics
@@ -37,6 +36,7 @@ from perimeter.service import PerimeterService
 from property_console.api.app import create_app
 from property_console.bus_bridge import BusBridge
 from property_console.config import Settings
+from property_console.events import sse
 from property_console.runtime import Runtime, open_runtime
 from property_console.schemas.user import UserCreate
 from property_console.security.roles import Role
@@ -195,15 +195,11 @@ class Console:
     def _read(self, ready: threading.Event) -> None:
         headers = {"Authorization": f"Bearer {self.token}"}
         with httpx.stream("GET", f"{self.url}/api/events/stream", headers=headers, timeout=None) as r:
-            kind = ""
-            for line in r.iter_lines():
-                if line.startswith(": connected"):
+            for kind, data in sse.messages(r.iter_lines()):
+                if kind == "connected":
                     ready.set()
-                elif line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: ") and kind == "alarm":
-                    zone = json.loads(line[6:])["detail"].get("zone")
-                    self.sse.setdefault(str(zone), time.perf_counter())
+                elif kind == "alarm":
+                    self.sse.setdefault(str(data["detail"].get("zone")), time.perf_counter())
 
     def stop(self) -> None:
         self.server.should_exit = True

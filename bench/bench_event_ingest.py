@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import statistics
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from sqlalchemy import insert
 
 from property_console.api.app import create_app
 from property_console.config import Settings
-from property_console.events import ingest
+from property_console.events import ingest, sse
 from property_console.events.schemas import EventIn
 from property_console.models import Event
 from property_console.runtime import Runtime, open_runtime
@@ -129,15 +128,12 @@ def sse_latency(url: str, token: str, client: httpx.Client, n: int) -> tuple[lis
     def read() -> None:
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.stream("GET", f"{url}/api/events/stream", headers=headers, timeout=30) as r:
-            kind = ""
-            for line in r.iter_lines():
-                if line.startswith(": connected"):
+            for kind, data in sse.messages(r.iter_lines()):
+                if kind == "connected":
                     ready.set()
-                elif line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: ") and kind == "event":
+                elif kind == "event":
                     arrived = time.perf_counter()
-                    event_id = json.loads(line[6:])["id"]
+                    event_id = data["id"]
                     if event_id in sent:
                         latencies.append((arrived - sent[event_id]) * 1000)
                     if len(latencies) >= n:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import queue
 import threading
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from property_console.config import Settings
-from property_console.events import broadcaster_for, ingest, publish_after_commit, relay_for, stop_relay
+from property_console.events import broadcaster_for, ingest, publish_after_commit, relay_for, sse, stop_relay
 from property_console.events.relay import LiveRelay
 from property_console.models.live import LiveMessage
 from property_console.runtime import Runtime, open_runtime
@@ -126,14 +125,11 @@ def _now() -> Any:
 def _stream(server: LiveServer, out: queue.Queue[tuple[str, Any]], ready: threading.Event) -> None:
     headers = {"Authorization": f"Bearer {server.token('staff')}"}
     with httpx.stream("GET", f"{server.url}/api/events/stream", headers=headers, timeout=WAIT_S) as r:
-        kind = ""
-        for line in r.iter_lines():
-            if line.startswith(": connected"):
+        for kind, data in sse.messages(r.iter_lines()):
+            if kind == "connected":
                 ready.set()
-            elif line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "event":
-                out.put((kind, json.loads(line[6:])))
+            elif kind == "event":
+                out.put((kind, data))
                 return
 
 
