@@ -22,7 +22,7 @@ from devices.bus.mqtt import BusAuthError, MqttSettings, MqttTransport
 from devices.bus.signed import FrameError, pack, split, verify
 from devices.bus.transport import BusUnavailable, Transport
 from property_console.uplink.settings import UplinkSettings
-from property_console.uplink.transport import ConfigError, TransientError, local_time
+from property_console.uplink.transport import ConfigError, TransientError, item_statuses, local_time
 from property_console.uplink.viid import ENDPOINTS, wrap
 
 
@@ -130,13 +130,7 @@ class MqttUplinkTransport:
     def send(self, key: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Upload one list; returns the ResponseStatusObject of each object, in order."""
         resource = ENDPOINTS[key].path.removeprefix("/VIID/")
-        data = self._request(resource, wrap(key, objects))
-        statuses: list[dict[str, Any]] = data.get("ResponseStatusListObject", {}).get(
-            "ResponseStatusObject", []
-        )
-        if len(statuses) != len(objects):
-            raise TransientError(f"{key}: {len(statuses)} statuses for {len(objects)} objects")
-        return statuses
+        return item_statuses(key, objects, self._request(resource, wrap(key, objects)))
 
     def close(self) -> None:
         self._bus.stop()

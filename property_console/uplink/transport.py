@@ -73,16 +73,20 @@ class HttpTransport:
 
     def send(self, key: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Upload one list; returns the ResponseStatusObject of each object, in order."""
-        data = self._post(ENDPOINTS[key].path, wrap(key, objects))
-        statuses: list[dict[str, Any]] = data.get("ResponseStatusListObject", {}).get(
-            "ResponseStatusObject", []
-        )
-        if len(statuses) != len(objects):
-            raise TransientError(f"{key}: {len(statuses)} statuses for {len(objects)} objects")
-        return statuses
+        return item_statuses(key, objects, self._post(ENDPOINTS[key].path, wrap(key, objects)))
 
     def close(self) -> None:
         self._client.close()
+
+
+def item_statuses(key: str, objects: list[dict[str, Any]], answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The district's ResponseStatusObject per uploaded object, in order; a count mismatch is transient."""
+    statuses: list[dict[str, Any]] = answer.get("ResponseStatusListObject", {}).get(
+        "ResponseStatusObject", []
+    )
+    if len(statuses) != len(objects):
+        raise TransientError(f"{key}: {len(statuses)} statuses for {len(objects)} objects")
+    return statuses
 
 
 def local_time() -> str:
