@@ -87,7 +87,12 @@ def train_cmd(
     batch: Annotated[int, typer.Option(help="Batch size")] = 64,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     lr: Annotated[float, typer.Option(help="Peak learning rate")] = 2e-3,
-    init: Annotated[Path | None, typer.Option(help="Fine-tune from these weights (plate_rec.pt)")] = None,
+    threads: Annotated[
+        int, typer.Option(help="PyTorch threads (2 only pays on an idle box; see docs/plate-recogniser.md)")
+    ] = 1,
+    init: Annotated[
+        Path | None, typer.Option(help="Fine-tune from these weights (plate_rec.pt, or an exported .onnx)")
+    ] = None,
     install: Annotated[bool, typer.Option(help="Copy the result into plate_gate/models")] = False,
 ) -> None:
     """训练车牌识别模型 Train the plate recogniser: synthesis, CTC training, ONNX export, evaluation."""
@@ -110,6 +115,7 @@ def train_cmd(
         batch=batch,
         seed=seed,
         lr=lr,
+        threads=threads,
         init=init,
         log=typer.echo,
     )

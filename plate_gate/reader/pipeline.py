@@ -19,8 +19,16 @@ from plate_gate.reader.rectify import rectify
 from plate_gate.reader.select import make_recognizer
 from plate_gate.reader.vote import Vote, vote
 
-RECTIFY_MARGINS = ((0.02, 0.08), (0.05, 0.15), (0.0, 0.02))
-"""Outward margins (fractions of plate width, height) of the rectified views read together in one batch."""
+RECTIFY_MARGINS = ((0.02, 0.08), (0.05, 0.15), (0.0, 0.02), (0.08, 0.15))
+"""Outward margins (fractions of plate width, height) of the rectified views read together in one batch.
+
+The 4th, wider view keeps the end characters when the detector's corners fall inside the plate (about a
+fifth of detector @640 corners do by more than 2 % of the width, docs/plate-recogniser.md)."""
+
+
+ACCEPT_SCORE = 0.4
+"""A stage's plates end the search only if the best scores at least this; else later stages are tried too
+and the best-scoring stage wins (weak reads from colour proposals are often a badly boxed plate)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class PlateReader:
         detector_sizes: tuple[int, ...] = (640, 1024),
         max_plates: int = 4,
         min_score: float = 0.2,
+        accept_score: float = ACCEPT_SCORE,
     ) -> None:
         if recognizer is None or isinstance(recognizer, str):
             recognizer = make_recognizer(recognizer)
@@ -78,6 +87,7 @@ class PlateReader:
         self.detectors = [PlateDetector(max_side=s, threshold=0.2) for s in detector_sizes]
         self.max_plates = max_plates
         self.min_score = min_score
+        self.accept_score = accept_score
 
     def read(self, image: np.ndarray) -> list[PlateRead]:
         """All plates read in a BGR image (grey and BGRA accepted), highest score first."""
@@ -90,8 +100,10 @@ class PlateReader:
                 return crop
         reads: list[PlateRead] = []
         for stage in self._stages(image):
-            reads = [r for d in stage()[: self.max_plates] if (r := self._read_detection(image, d))]
-            if reads:
+            found = [r for d in stage()[: self.max_plates] if (r := self._read_detection(image, d))]
+            if found and (not reads or max(r.score for r in found) > max(r.score for r in reads)):
+                reads = found
+            if reads and max(r.score for r in reads) >= self.accept_score:
                 break
         best: dict[str, PlateRead] = {}
         for read in sorted(reads, key=lambda r: r.score, reverse=True):

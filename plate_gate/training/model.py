@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import onnx  # noqa: F401  (torch.onnx.export needs it; fail early when the train extra is missing)
+import onnx  # torch.onnx.export needs it (fail early when the train extra is missing); weight import
+import onnx.numpy_helper
 import torch
 from torch import nn
 
@@ -56,6 +57,47 @@ class Probabilities(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities per time step."""
         return torch.softmax(self.net(x), dim=-1)
+
+
+def load_onnx_weights(net: PlateNet, path: Path) -> None:
+    """Load an exported plate_rec.onnx (batch norm folded into the convolutions) into ``net``.
+
+    Each folded convolution bias goes to its batch norm as an identity (weight 1, mean 0, variance 1 - eps),
+    so the network computes the same function in eval mode; fine-tune it with frozen batch norm
+    (``freeze_batch_norm``), since batch statistics would change that function.
+    """
+    model = onnx.load(str(path))
+    weights = {
+        i.name: torch.from_numpy(onnx.numpy_helper.to_array(i).copy()) for i in model.graph.initializer
+    }
+    folded = [(weights[n.input[1]], weights[n.input[2]]) for n in model.graph.node if n.op_type == "Conv"]
+    layers = [
+        m for m in net.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d))
+    ]
+    convs = [(m, layers[i + 1] if i + 1 < len(layers) else None) for i, m in enumerate(layers)]
+    convs = [(c, bn) for c, bn in convs if isinstance(c, (nn.Conv1d, nn.Conv2d))]
+    if len(convs) != len(folded):
+        raise ValueError(f"{path}: {len(folded)} convolutions, the network has {len(convs)}")
+    with torch.no_grad():
+        for (conv, bn), (weight, bias) in zip(convs, folded, strict=True):
+            if conv.weight.shape != weight.shape:
+                raise ValueError(f"{path}: weight shape {tuple(weight.shape)} != {tuple(conv.weight.shape)}")
+            conv.weight.copy_(weight)
+            if conv.bias is not None:
+                conv.bias.copy_(bias)
+            elif isinstance(bn, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                bn.weight.fill_(1.0)
+                bn.bias.copy_(bias)
+                bn.running_mean.zero_()  # type: ignore[union-attr]
+                bn.running_var.fill_(1.0 - bn.eps)  # type: ignore[union-attr]
+
+
+def freeze_batch_norm(net: nn.Module) -> None:
+    """Training mode for everything but batch norm, which keeps its running statistics (fine-tuning)."""
+    net.train()
+    for module in net.modules():
+        if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            module.eval()
 
 
 def export_onnx(net: PlateNet, path: Path, size: tuple[int, int]) -> None:

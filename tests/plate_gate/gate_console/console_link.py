@@ -31,9 +31,9 @@ def ingest_from_bus(hub: InProcessBus, runtime: Runtime, community: str = "C0001
     def on_event(topic: str, payload: bytes) -> None:
         event = Event.from_bytes(payload)
         with runtime.sessions() as db:
-            payload = bridge_payload(event)
-            assert payload is not None
-            ingest(db, payload, source="bus")
+            mapped = bridge_payload(event)
+            assert mapped is not None
+            ingest(db, mapped, source="bus")
             db.commit()
         stored.append(event.kind)
 
