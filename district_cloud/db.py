@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from district_cloud.config import DistrictSettings
+from property_console import migrate
 from property_console.db import make_engine, make_sessionmaker  # same engine rules (SQLite WAL, IMMEDIATE)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -18,19 +17,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply the district's own Alembic migrations (district_cloud/migrations)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    migrate.upgrade(engine, revision, MIGRATIONS)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    migrate.downgrade(engine, revision, MIGRATIONS)
 
 
 @dataclass

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config(engine: Engine | None = None, migrations: Path = MIGRATIONS) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations))
     if engine is not None:
         cfg.set_main_option(
             "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
@@ -21,16 +21,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the schema up to `revision` inside one connection."""
-    cfg = alembic_config(engine)
+def upgrade(engine: Engine, revision: str = "heads", migrations: Path = MIGRATIONS) -> None:
+    """Bring the schema up to `revision` inside one connection (the district passes its own `migrations`)."""
+    cfg = alembic_config(engine, migrations)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def downgrade(engine: Engine, revision: str) -> None:
-    cfg = alembic_config(engine)
+def downgrade(engine: Engine, revision: str, migrations: Path = MIGRATIONS) -> None:
+    cfg = alembic_config(engine, migrations)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)

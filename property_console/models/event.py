@@ -10,18 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from property_console.models.base import Base, utcnow
 
-KINDS = (
-    "door_pass",
-    "door_refused",
-    "vehicle_pass",
-    "vehicle_pending",
-    "vehicle_refused",
-    "visitor_pass",
-    "alarm",
-    "device_offline",
-    "device_online",
-)
-
 
 class Event(Base):
     """One event reported by a device; the id is the device's own UUID, so a replay stores nothing new."""
