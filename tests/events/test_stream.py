@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import queue
 import threading
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from property_console.config import Settings
-from property_console.events import broadcaster_for, ingest, publish_after_commit
+from property_console.events import broadcaster_for, ingest, publish_after_commit, sse
 from property_console.runtime import Runtime, open_runtime
 from property_console.schemas.user import UserCreate
 from property_console.security.roles import Role
@@ -89,16 +88,13 @@ def _read_stream(
         if r.status_code != 200:
             ready.set()
             return
-        kind = None
-        for line in r.iter_lines():
-            if line.startswith(": connected"):
+        for kind, data in sse.messages(r.iter_lines()):
+            if kind == "connected":
                 ready.set()
-            elif line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: "):
-                out.put((kind or "", json.loads(line[6:])))
-                if kind == "device":  # the last of the three messages one alarm event makes
-                    return
+                continue
+            out.put((kind, data))
+            if kind == "device":  # the last of the three messages one alarm event makes
+                return
 
 
 def test_sse_delivers_to_each_role_what_it_may_see(server: LiveServer) -> None:
