@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import statistics
 import tempfile
 import threading
@@ -27,6 +26,7 @@ import uvicorn
 from devices.bus import BusClient, Event, InProcessBus
 from devices.faults import PtyLink
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from perimeter import state_machine as sm
 from perimeter.bus_link import BusAlarmSink
 from perimeter.config import SiteConfig, build_machine
@@ -57,12 +57,6 @@ class Nothing:
 
     def release(self, door_ids: object, *, reason: str) -> None:
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def site(links: list[dict[str, Any]], interval: float, community: str = "default") -> SiteConfig:

@@ -15,6 +15,7 @@ import time
 
 from devices.faults import PtyLink
 from devices.modbus import ModbusAdapter, ModbusConfig, PerimeterHostSimulator
+from devices.net import free_port
 
 ZONES = 512
 # (function, address, count) of one poll cycle: live, latched, counters (5 x <=125), status
@@ -78,9 +79,7 @@ def stats(samples: list[float]) -> tuple[float, float]:
 
 def main() -> None:
     print(f"Modbus poll cycle, {ZONES} zones = {len(CYCLE)} requests per cycle")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     sim = PerimeterHostSimulator(ZONES).start_tcp("127.0.0.1", port)
     adapter = ModbusAdapter(ModbusConfig(transport="tcp", host="127.0.0.1", port=port))
     poll(adapter)

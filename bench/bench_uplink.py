@@ -31,6 +31,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
+from devices.net import free_port
 from district_cloud import admin
 from district_cloud.config import DistrictSettings
 from district_cloud.db import open_district
@@ -73,9 +74,7 @@ def start_mosquitto(tmp: Path) -> tuple[subprocess.Popen[bytes], str] | None:
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     if not os.access(binary, os.X_OK):
         return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     conf = tmp / "mosquitto.conf"
     conf.write_text(f"user {getpass.getuser()}\nlistener {port} 127.0.0.1\nallow_anonymous true\n")
     proc = subprocess.Popen([binary, "-c", str(conf)], stderr=subprocess.DEVNULL)
@@ -96,9 +95,7 @@ def start_district(url: str, tmp: Path, mqtt_url: str = "") -> tuple[subprocess.
         for code in ("C0001", "C0002"):
             admin.put_community(db, code, code, PASSWORD, settings.realm)
     d.engine.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "SCD_MODE": "test",

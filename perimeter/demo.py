@@ -14,6 +14,7 @@ from pathlib import Path
 from devices.bus import Transport
 from devices.camera import CameraSimulator
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from devices.relay_sim import ModbusRelayBoardSimulator
 from perimeter.config import SiteConfig, load_site
 from perimeter.service import PerimeterService
@@ -29,13 +30,6 @@ def listening(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def simulated_site(site: SiteConfig, community: str, stops: list[Callable[[], None]]) -> SiteConfig:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from devices.bus import Event, InProcessBus
 from devices.camera import CameraSimulator, CameraSource, LatestFrameReader
 from devices.lpr_push import ServerThread, create_lpr_app
 from devices.modbus import ModbusAdapter, ModbusConfig
+from devices.net import free_port
 from devices.relay import ModbusCoilDriver
 from devices.relay_sim import ModbusRelayBoardSimulator
 from plate_gate.camera_loop import CameraLoop
@@ -93,12 +93,6 @@ def _wait(seconds: float) -> None:
         pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _drive_through(loop: MemoryLoopSensor, seconds: float) -> None:
     """The simulated car rolls onto the loop after the arm rises and leaves it ``seconds`` later."""
 
@@ -142,7 +136,7 @@ def sim(
             "rules": {"temporary_policy": policy, "duplicate_window_s": 30},
         }
     )
-    board = ModbusRelayBoardSimulator(channels=4).start_tcp("127.0.0.1", port := _free_port())
+    board = ModbusRelayBoardSimulator(channels=4).start_tcp("127.0.0.1", port := free_port())
     driver = ModbusCoilDriver(ModbusAdapter(ModbusConfig(transport="tcp", host="127.0.0.1", port=port)))
     loop = MemoryLoopSensor()
     hub = InProcessBus()

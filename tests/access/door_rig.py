@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,18 +17,12 @@ from access.edge.config import ConsoleConfig, DoorProcessConfig, InputsConfig, R
 from devices.bus import Event, InProcessBus, parse_topic
 from devices.camera import CameraSimulator
 from devices.modbus import ModbusConfig, PerimeterHostSimulator
+from devices.net import free_port
 from devices.relay_sim import ModbusRelayBoardSimulator
 
 COMMUNITY = "C0001"
 LOCK, GREEN, RED = 1, 2, 3
 CONTACT_ZONE, FIRE_ZONE = 1, 2  # discrete inputs 0 and 1 of the input host
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> bool:

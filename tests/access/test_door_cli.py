@@ -8,7 +8,7 @@ import yaml
 from typer.testing import CliRunner
 
 from access.cli import app
-from tests.access.door_rig import free_port
+from devices.net import free_port
 
 runner = CliRunner()
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from devices.net import free_port
+
 MOSQUITTO_BIN = "/usr/sbin/mosquitto"
 
 
@@ -32,13 +34,6 @@ def require_service(name: str, host: str, port: int) -> None:
     if os.environ.get("SC_REQUIRE_SERVICES") == "1":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    """A currently unused loopback TCP port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_port(port: int, timeout: float = 10.0) -> None:

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from devices.cli import app
 from devices.modbus import ModbusAdapter, ModbusConfig
-from tests.devices.dev_services import free_port, wait_port
+from devices.net import free_port
+from tests.devices.dev_services import wait_port
 
 runner = CliRunner()
 

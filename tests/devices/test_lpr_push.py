@@ -19,7 +19,7 @@ from devices.lpr_push import (
     build_plate_reply,
     create_lpr_app,
 )
-from tests.devices.dev_services import free_port
+from devices.net import free_port
 
 
 class Gate:

@@ -14,7 +14,7 @@ from devices.modbus import (
     ModbusUnavailable,
     PerimeterHostSimulator,
 )
-from tests.devices.dev_services import free_port
+from devices.net import free_port
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 
 from devices.faults import PtyLink, TcpFaultProxy
 from devices.modbus import ModbusAdapter, ModbusConfig, ModbusUnavailable
+from devices.net import free_port
 from devices.relay import ModbusCoilDriver, Relay
 from devices.relay_sim import ModbusRelayBoardSimulator
-from tests.devices.dev_services import free_port
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -3,7 +3,6 @@ confirmation by staff, police view, a forged code and a patrol checkpoint. Scree
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from devices.net import free_port
 from property_console.seed import DEMO_PASSWORD
 from tests.doorplate_web.conftest import Doorplate
 from tests.doorplate_web.support import id_number
@@ -33,9 +33,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(dp: Doorplate) -> Iterator[str]:
     """The app on a real socket (uvicorn in a thread)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(dp.client.app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from perimeter.cli import app
 
 SITES = Path(__file__).resolve().parents[2] / "perimeter" / "sites"
@@ -55,9 +55,7 @@ def test_replay_unknown_event(tmp_path: Path) -> None:
 
 
 def test_watch_prints_alarms_from_the_simulator(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     sim = PerimeterHostSimulator(16).start_tcp("127.0.0.1", port)
     try:
         text = (SITES / "example.yaml").read_text(encoding="utf-8").replace("port: 5020", f"port: {port}")

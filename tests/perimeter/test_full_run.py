@@ -3,7 +3,6 @@ with console commands (arm, ack, reset) answered over the bus. The console's own
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ import pytest
 
 from devices.bus import BusClient, Command, CommandClient, Event, InProcessBus
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from perimeter.bus_link import BusAlarmSink, serve
 from perimeter.config import SiteConfig, build_machine
 from perimeter.linkage import Linkage
@@ -45,9 +45,7 @@ def wait_for(predicate: object, timeout: float = 10.0) -> None:
 
 @pytest.fixture
 def running() -> Iterator[tuple[PerimeterHostSimulator, Poller, CommandClient, list[Event], Devices]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     sim = PerimeterHostSimulator(32).start_tcp("127.0.0.1", port)
     cfg = SiteConfig.model_validate(
         {

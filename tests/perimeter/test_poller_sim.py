@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from devices.faults import PtyLink
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from perimeter import state_machine as sm
 from perimeter.config import SiteConfig, build_machine
 from perimeter.linkage import Linkage
@@ -53,12 +53,6 @@ class Recorder:
 
     def release(self, door_ids: object, *, reason: str) -> None:
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def site(link: dict) -> SiteConfig:

@@ -4,11 +4,11 @@ refused while the cause lasts, restoration told to the duty guard; read from the
 from __future__ import annotations
 
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from perimeter import state_machine as sm
 from perimeter.config import SiteConfig, build_machine
 from perimeter.poller import Poller, adapter_for
 from tests.perimeter.conftest import Maker
-from tests.perimeter.test_poller_sim import free_port
 
 
 def power(at: float, mains: bool | None = True, low: bool | None = False) -> sm.HostPower:

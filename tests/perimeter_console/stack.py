@@ -3,7 +3,6 @@ bus, and the console's bridge (alarm records) and perimeter link (live state, co
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from devices.bus import Transport
 from devices.camera import CameraSimulator
 from devices.modbus import PerimeterHostSimulator
+from devices.net import free_port
 from devices.relay_sim import ModbusRelayBoardSimulator
 from perimeter.config import SiteConfig
 from perimeter.service import PerimeterService
@@ -22,12 +22,6 @@ from property_console.events import broadcaster_for
 from property_console.perimeter_link import PerimeterLink
 
 INPUTS = {"fence-n": 1, "gate-w": 2, "panic": 3, "office-pir": 4}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def site(community: str, host_port: int, camera_url: str, relay_port: int) -> SiteConfig:

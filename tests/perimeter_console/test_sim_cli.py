@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from devices.cli import app
 from devices.modbus import PerimeterHostSimulator
-from tests.perimeter_console.stack import free_port
+from devices.net import free_port
 
 
 def test_typed_commands_drive_the_running_simulator() -> None:

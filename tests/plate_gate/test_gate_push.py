@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devices.lpr_push import LprCameraSimulator, ServerThread, create_lpr_app
+from devices.net import free_port
 from plate_gate.push import push_decider
 from tests.plate_gate.gate_helpers import Lane, make_lane, snapshot
 
 PHOTO = (Path(__file__).parent / "data" / "scene_苏ED51712.jpg").read_bytes()
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -29,7 +23,7 @@ def pushed(tmp_path: Path) -> Iterator[tuple[Lane, LprCameraSimulator]]:
         monthly=[{"plate": "皖E66666", "valid_until": "2026-11-24"}],
     )
     lane = make_lane(tmp_path, lists)
-    port = _port()
+    port = free_port()
     server = ServerThread(create_lpr_app(push_decider(lane.rt.process)), "127.0.0.1", port).start()
     camera = LprCameraSimulator(f"http://127.0.0.1:{port}/lpr/push", serial="LPR-N-0001")
     yield lane, camera

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from devices.net import free_port
 from tests.conftest import REQUIRED
-from tests.uplink.live import free_port
 
 BINARIES = ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
 

@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import re
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -18,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
+from devices.net import free_port
 from property_console.api.app import create_app
 from property_console.config import Settings
 from property_console.runtime import Runtime, open_runtime
@@ -39,18 +39,12 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 FACE = Path(__file__).resolve().parents[1] / "console" / "data" / "face.jpg"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class LiveServer:
     """The console app served by uvicorn in a thread of the test process."""
 
     def __init__(self, rt: Runtime) -> None:
         self.runtime = rt
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
             create_app(rt.settings, rt.engine),

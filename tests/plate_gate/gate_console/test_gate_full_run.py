@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from devices.bus import InProcessBus
 from devices.camera import CameraSimulator, CameraSource, LatestFrameReader
 from devices.modbus import ModbusAdapter, ModbusConfig
+from devices.net import free_port
 from devices.relay import ModbusCoilDriver
 from devices.relay_sim import ModbusRelayBoardSimulator
 from plate_gate.camera_loop import CameraLoop
@@ -28,15 +28,9 @@ from tests.plate_gate.gate_helpers import gate_config, snapshot
 SCENE = Path(__file__).parents[1] / "data" / "scene_苏ED51712.jpg"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def board() -> Iterator[tuple[ModbusRelayBoardSimulator, int]]:
-    port = _port()
+    port = free_port()
     sim = ModbusRelayBoardSimulator(channels=4).start_tcp("127.0.0.1", port)
     yield sim, port
     sim.stop()
