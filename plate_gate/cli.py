@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -21,6 +23,17 @@ def default_data() -> Path:
     """The shared real data folder for plates (../shared/data/plates beside the repo)."""
     beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "plates"
     return beside if beside.is_dir() else Path("/work/shared/data/plates")
+
+
+def _training(module: str) -> ModuleType:
+    """A training module; without the optional 'train' extra (torch, onnx) say so and exit 2."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name not in ("torch", "onnx"):
+            raise
+        typer.echo(TRAIN_HINT, err=True)
+        raise typer.Exit(2) from err
 
 
 def read_one(reader: PlateReader, path: Path) -> dict[str, object]:
@@ -96,15 +109,9 @@ def train_cmd(
     install: Annotated[bool, typer.Option(help="Copy the result into plate_gate/models")] = False,
 ) -> None:
     """训练车牌识别模型 Train the plate recogniser: synthesis, CTC training, ONNX export, evaluation."""
-    try:
-        from plate_gate.training.evaluate import evaluate
-        from plate_gate.training.train import TrainConfig, install_model, train
-    except ModuleNotFoundError as err:
-        if err.name not in ("torch", "onnx"):
-            raise
-        typer.echo(TRAIN_HINT, err=True)
-        raise typer.Exit(2) from err
-    cfg = TrainConfig(
+    evaluate = _training("plate_gate.training.evaluate").evaluate
+    training = _training("plate_gate.training.train")
+    cfg = training.TrainConfig(
         assets=data / "synth_assets",
         crops=data / "crops",
         out=out,
@@ -119,9 +126,44 @@ def train_cmd(
         init=init,
         log=typer.echo,
     )
-    figures = train(cfg)
+    figures = training.train(cfg)
     held_out = evaluate(out / "plate_rec.onnx", cfg.crops)
     typer.echo(json.dumps({"training": figures, "held_out_pipeline": held_out}, ensure_ascii=False))
     if install:
-        install_model(out, assets=cfg.assets)
+        training.install_model(out, assets=cfg.assets)
+        typer.echo("已安装到 plate_gate/models / installed into plate_gate/models")
+
+
+@app.command("train-detector")
+def train_detector_cmd(
+    out: Annotated[Path, typer.Option(help="Work folder: checkpoints and export")] = Path("var/plate_det"),
+    data: Annotated[Path, typer.Option(help="Plate data: crops/ and synth_assets/")] = default_data(),
+    photos: Annotated[
+        Path, typer.Option(help="Background photos (searched recursively; not the bench's LFW singles)")
+    ] = default_data().parent / "faces" / "lfw_dev" / "people",
+    minutes: Annotated[float, typer.Option(help="Training time budget (cosine schedule over it)")] = 40.0,
+    steps: Annotated[int, typer.Option(help="Stop after this many steps instead (0 = use minutes)")] = 0,
+    batch: Annotated[int, typer.Option(help="Tiles (256x256) per step")] = 16,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    threads: Annotated[int, typer.Option(help="PyTorch threads (scenes render in one more process)")] = 1,
+    install: Annotated[bool, typer.Option(help="Copy the result into plate_gate/models")] = False,
+) -> None:
+    """训练车牌定位模型 Train the plate-mask detector: scene synthesis, training, ONNX export."""
+    training = _training("plate_gate.training.det_train")
+    cfg = training.DetTrainConfig(
+        assets=data / "synth_assets",
+        crops=data / "crops",
+        photos=photos,
+        out=out,
+        minutes=minutes,
+        max_steps=steps,
+        batch=batch,
+        seed=seed,
+        threads=threads,
+        log=typer.echo,
+    )
+    figures = training.train_detector(cfg)
+    typer.echo(json.dumps({"training": figures}, ensure_ascii=False))
+    if install:
+        training.install_detector(out)
         typer.echo("已安装到 plate_gate/models / installed into plate_gate/models")

