@@ -150,6 +150,9 @@ def train_detector_cmd(
 ) -> None:
     """训练车牌定位模型 Train the plate-mask detector: scene synthesis, training, ONNX export."""
     training = _training("plate_gate.training.det_train")
+    if next(photos.rglob("*.jpg"), None) is None:
+        typer.echo(f"没有背景照片 no background photos (*.jpg) under {photos}", err=True)
+        raise typer.Exit(2)
     cfg = training.DetTrainConfig(
         assets=data / "synth_assets",
         crops=data / "crops",
