@@ -129,8 +129,8 @@ class PlateReader:
         stages: list[tuple[Callable[[], list[Detection]], float]] = [
             (lambda: first(image), self.accept_score)
         ]
-        if self.mask is not None:
-            stages.append((lambda m=self.mask: m(image), MASK_ACCEPT_SCORE))  # type: ignore[misc]
+        if (mask := self.mask) is not None:
+            stages.append((lambda: mask(image), MASK_ACCEPT_SCORE))
         stages.append((lambda: colour_proposals(image), self.accept_score))
         longest = max(image.shape[:2])
         for detector, previous in zip(more, self.detectors, strict=False):

@@ -85,8 +85,8 @@ class _Chunks:
 
     def batch(self, rng: np.random.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor]:
         """A random batch: images N x 3 x S x S in [-1, 1], masks N x 1 x S/4 x S/4 in [0, 1]."""
-        picks = [(int(rng.integers(len(self.images))), 0) for _ in range(size)]
-        picks = [(c, int(rng.integers(len(self.images[c])))) for c, _ in picks]
+        chunk_ids = [int(rng.integers(len(self.images))) for _ in range(size)]
+        picks = [(c, int(rng.integers(len(self.images[c])))) for c in chunk_ids]
         images = np.stack([self.images[c][i] for c, i in picks])
         masks = np.stack([self.masks[c][i] for c, i in picks])
         x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 127.5 - 1
