@@ -87,6 +87,13 @@ def read(
         raise typer.Exit(1)
 
 
+def _need_photos(photos: Path) -> None:
+    """Exit 2 with a clear message when there are no background photos to compose scenes on."""
+    if next(photos.rglob("*.jpg"), None) is None:
+        typer.echo(f"没有背景照片 no background photos (*.jpg) under {photos}", err=True)
+        raise typer.Exit(2)
+
+
 @app.command("train")
 def train_cmd(
     out: Annotated[Path, typer.Option(help="Work folder: synthetic cache, checkpoints, export")] = Path(
@@ -97,6 +104,12 @@ def train_cmd(
     steps: Annotated[int, typer.Option(help="Stop after this many steps instead (0 = use minutes)")] = 0,
     synth: Annotated[int, typer.Option(help="Synthetic plates to render")] = 40_000,
     real_per_image: Annotated[int, typer.Option(help="Augmented views per real training crop")] = 20,
+    scene_views: Annotated[
+        int, typer.Option(help="Scenes per real training crop read through the reader's own detectors")
+    ] = 0,
+    photos: Annotated[
+        Path, typer.Option(help="Background photos for those scenes (not the bench's LFW singles)")
+    ] = default_data().parent / "faces" / "lfw_dev" / "people",
     batch: Annotated[int, typer.Option(help="Batch size")] = 64,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     lr: Annotated[float, typer.Option(help="Peak learning rate")] = 2e-3,
@@ -110,6 +123,8 @@ def train_cmd(
 ) -> None:
     """训练车牌识别模型 Train the plate recogniser: synthesis, CTC training, ONNX export, evaluation."""
     evaluate = _training("plate_gate.training.evaluate").evaluate
+    if scene_views:
+        _need_photos(photos)
     training = _training("plate_gate.training.train")
     cfg = training.TrainConfig(
         assets=data / "synth_assets",
@@ -117,6 +132,8 @@ def train_cmd(
         out=out,
         synth=synth,
         real_per_image=real_per_image,
+        scene_views=scene_views,
+        photos=photos,
         minutes=minutes,
         max_steps=steps,
         batch=batch,
@@ -150,9 +167,7 @@ def train_detector_cmd(
 ) -> None:
     """训练车牌定位模型 Train the plate-mask detector: scene synthesis, training, ONNX export."""
     training = _training("plate_gate.training.det_train")
-    if next(photos.rglob("*.jpg"), None) is None:
-        typer.echo(f"没有背景照片 no background photos (*.jpg) under {photos}", err=True)
-        raise typer.Exit(2)
+    _need_photos(photos)
     cfg = training.DetTrainConfig(
         assets=data / "synth_assets",
         crops=data / "crops",

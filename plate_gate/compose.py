@@ -80,12 +80,19 @@ def place(background: np.ndarray, crop: np.ndarray, quad: np.ndarray, rng: rando
     """Warp ``crop`` onto ``quad`` in ``background`` with feathered edges, blur, lighting and JPEG noise."""
     h, w = crop.shape[:2]
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    matrix = cv2.getPerspectiveTransform(src, quad)
-    size = (background.shape[1], background.shape[0])
-    warped = cv2.warpPerspective(crop, matrix, size, flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size)
-    alpha = cv2.GaussianBlur(mask, (0, 0), 1.0).astype(np.float32)[..., None] / 255.0
-    out = background.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
+    # warp and blend only around the plate (8 px beyond the feathering): the same frame up to warp rounding
+    fh, fw = background.shape[:2]
+    x1, y1 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - 8, 0)
+    x2, y2 = np.minimum(np.ceil(quad.max(axis=0)).astype(int) + 9, (fw, fh))
+    out: np.ndarray = background.astype(np.float32)
+    if x2 > x1 and y2 > y1:
+        matrix = cv2.getPerspectiveTransform(src, quad - np.array([x1, y1], np.float32))
+        size = (int(x2 - x1), int(y2 - y1))
+        warped = cv2.warpPerspective(crop, matrix, size, flags=cv2.INTER_LINEAR)
+        mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size)
+        alpha = cv2.GaussianBlur(mask, (0, 0), 1.0).astype(np.float32)[..., None] / 255.0
+        roi = out[y1:y2, x1:x2]
+        out[y1:y2, x1:x2] = roi * (1 - alpha) + warped.astype(np.float32) * alpha
     sigma = rng.uniform(0.0, 1.4)
     if sigma > 0.3:
         out = cv2.GaussianBlur(out, (0, 0), sigma)
@@ -112,10 +119,20 @@ def compose(
         if crop is None:
             continue
         border = i < round(count * border_share)
-        h, w = crop.shape[:2]
-        mx, my = round(w * MARGIN[0]), round(h * MARGIN[1])
-        crop = cv2.copyMakeBorder(crop, my, my, mx, mx, cv2.BORDER_REPLICATE)
-        quad = _quad(rng, rng.uniform(100, 240), crop.shape[1] / crop.shape[0], border)
-        image = place(rng.choice(list(backgrounds))(rng), crop, quad, rng)
+        image, quad = scene_of(crop, lambda r: rng.choice(list(backgrounds))(r), rng, border)
         scenes.append(Scene(image, path.stem, quad, border))
     return scenes
+
+
+def scene_of(
+    crop: np.ndarray,
+    background: Callable[[random.Random], np.ndarray],
+    rng: random.Random,
+    border: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One 720p frame showing ``crop`` (with MARGIN added) 100-240 px wide on a background: image and quad."""
+    h, w = crop.shape[:2]
+    mx, my = round(w * MARGIN[0]), round(h * MARGIN[1])
+    crop = cv2.copyMakeBorder(crop, my, my, mx, mx, cv2.BORDER_REPLICATE)
+    quad = _quad(rng, rng.uniform(100, 240), crop.shape[1] / crop.shape[0], border)
+    return place(background(rng), crop, quad, rng), quad

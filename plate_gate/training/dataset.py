@@ -38,6 +38,13 @@ class Samples:
         return Samples(np.zeros((0, INPUT_H, INPUT_W, 3), np.uint8), [], [])
 
     @staticmethod
+    def real(images: list[np.ndarray], texts: list[str]) -> Samples:
+        """Views of real crops (colour 'real'); no views give an empty set."""
+        if not images:
+            return Samples.empty()
+        return Samples(np.stack(images), texts, ["real"] * len(texts))
+
+    @staticmethod
     def concat(parts: list[Samples]) -> Samples:
         """All parts in one set."""
         return Samples(
@@ -87,9 +94,18 @@ def chunk_jobs(assets: Path, count: int, seed: int, chunk: int = 500) -> list[tu
     return [(assets, min(chunk, count - i), seed * 100_003 + i) for i in range(0, count, chunk)]
 
 
-def real_samples(paths: list[Path], per_image: int, seed: int) -> Samples:
+def real_samples(paths: list[Path], per_image: int, seed: int, workers: int = 2) -> Samples:
     """``per_image`` augmented views of each real crop: re-lit and shifted crops, and crops re-placed
-    in a scene then rectified like detections."""
+    in a scene then rectified like detections; made in ``workers`` processes."""
+    jobs = [(paths[i::workers], per_image, seed * 1009 + i) for i in range(workers)]
+    if workers <= 1:
+        return _real_views(jobs[0])
+    with ProcessPoolExecutor(workers) as pool:
+        return Samples.concat(list(pool.map(_real_views, jobs)))
+
+
+def _real_views(job: tuple[list[Path], int, int]) -> Samples:
+    paths, per_image, seed = job
     rng = random.Random(seed)
     images, texts = [], []
     for path in paths:
@@ -100,7 +116,7 @@ def real_samples(paths: list[Path], per_image: int, seed: int) -> Samples:
             view = jitter_real(crop, rng) if i % 2 == 0 else degrade(crop, rng, dirty=False, tight=True)
             images.append(fit(view, (INPUT_H, INPUT_W)))
             texts.append(path.stem)
-    return Samples(np.stack(images), texts, ["real"] * len(texts))
+    return Samples.real(images, texts)
 
 
 def plain_crops(paths: list[Path]) -> Samples:
@@ -111,4 +127,4 @@ def plain_crops(paths: list[Path]) -> Samples:
         if crop is not None:
             images.append(fit(crop, (INPUT_H, INPUT_W)))
             texts.append(path.stem)
-    return Samples(np.stack(images), texts, ["real"] * len(texts))
+    return Samples.real(images, texts)

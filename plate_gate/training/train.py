@@ -20,6 +20,7 @@ from plate_gate.reader.plate_rec import INPUT_H, INPUT_W, MODEL, normalize
 from plate_gate.training.dataset import Samples, plain_crops, real_samples, real_split, synthesize
 from plate_gate.training.model import PlateNet, export_onnx, freeze_batch_norm, load_onnx_weights
 from plate_gate.training.render import alphabet
+from plate_gate.training.scene_views import scene_views
 from plate_gate.training.stream import SynthStream
 
 
@@ -40,6 +41,10 @@ class TrainConfig:
     threads: int = 1
     workers: int = 1
     checkpoint_s: float = 240.0
+    scene_views: int = 0
+    """Scenes per real training crop read through the reader's own detectors (training/scene_views.py)."""
+    photos: Path | None = None
+    """Background photos for those scenes (searched recursively; not the bench's LFW singles)."""
     init: Path | None = None
     """Start from these weights instead of random ones (fine-tuning): a plate_rec.pt of an earlier run, or an
     exported plate_rec.onnx such as the shipped model (then batch norm stays frozen)."""
@@ -94,6 +99,13 @@ def load_data(cfg: TrainConfig) -> tuple[SynthStream, Samples, Samples, Samples]
     train_paths, eval_paths = real_split(cfg.crops)
     real = real_samples(train_paths, cfg.real_per_image, cfg.seed) if cfg.real_per_image else Samples.empty()
     cfg.log(f"real crops: {len(train_paths)} train x {cfg.real_per_image} views, {len(eval_paths)} held out")
+    if cfg.scene_views and cfg.photos is not None:
+        photos = sorted(cfg.photos.rglob("*.jpg"))
+        seen = scene_views(train_paths, photos, cfg.scene_views, cfg.seed)
+        real = Samples.concat([real, seen])
+        cfg.log(
+            f"scene views: {len(seen)} of {len(train_paths) * cfg.scene_views} scenes found by the detectors"
+        )
     return stream, real, val, plain_crops(eval_paths) if eval_paths else val
 
 

@@ -106,13 +106,14 @@ def test_trip_to_console_record_and_back(running: tuple) -> None:
     uid = alarm.data["alarm_uuid"]
     ack = commands.send("perimeter", Command(name="acknowledge", args={"who": "值班员", "alarm_uuid": uid}))
     assert ack.ok
-    wait_for(lambda: ("siren-1", False) in dev.relays)
+    wait_for(lambda: ("siren-1", False) in dev.relays and any(e.kind == "alarm_ack" for e in seen))
     acks = [e for e in seen if e.kind == "alarm_ack"]
     assert [(e.data["alarm_uuid"], e.data["who"]) for e in acks] == [(uid, "值班员")]
 
     ack = commands.send("perimeter", Command(name="reset", args={"who": "值班员", "alarm_uuid": uid}))
     assert ack.ok and ack.result == {"states": ["armed"]}
-    assert any(e.kind == "alarm_reset" and e.data["alarm_uuid"] == uid for e in seen)
+    # the event and the command's reply travel separately: the reply may arrive first
+    wait_for(lambda: any(e.kind == "alarm_reset" and e.data["alarm_uuid"] == uid for e in seen))
 
 
 def test_console_commands_get_the_machines_verdict(running: tuple) -> None:

