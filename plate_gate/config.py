@@ -91,6 +91,13 @@ class GateConfig(_Strict):
     capacity: int = Field(default=100, ge=0, description="used until the first sync")
     timezone: str = "Asia/Shanghai"
     data_dir: Path = Path("var/gate")
+    capture_days: float = Field(
+        default=0,
+        ge=0,
+        description="days the gate keeps pass captures on its own disk for local review; 0 keeps none once the "
+        "pass is on the bus (the console keeps it until the district cloud acknowledges it). A lane without "
+        "a bus keeps them, as its only record, for these days (0: for good).",
+    )
     camera: str | None = Field(default=None, description="rtsp/http URL, USB index, video file or folder")
     push: PushConfig | None = None
     relay: RelayConfig = Field(default_factory=RelayConfig)

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +76,7 @@ class GateProcess:
         rules: GateRules | None = None,
         clock: Callable[[], datetime],
         captures: Path | None = None,
+        capture_days: float = 0,
     ) -> None:
         self.lane = lane
         self.store = store
@@ -83,6 +84,8 @@ class GateProcess:
         self.bus = bus
         self.clock = clock
         self.captures = captures
+        self.capture_days = capture_days
+        self._pruned_at: datetime | None = None
         self.decider = GateDecider(store, rules or GateRules(), clock)
         self.pending: dict[str, Decision] = {}
         self.outcomes: list[Outcome] = []
@@ -161,7 +164,16 @@ class GateProcess:
         self.captures.mkdir(parents=True, exist_ok=True)
         path = self.captures / f"{record.event_id}.jpg"
         path.write_bytes(record.image_jpeg)
+        self.prune_captures(record.at)
         return str(path)
+
+    def prune_captures(self, now: datetime) -> None:
+        """Delete the captures older than ``capture_days`` (at most once an hour; 0 days: keep them)."""
+        if not self.capture_days or (self._pruned_at and now - self._pruned_at < timedelta(hours=1)):
+            return
+        self._pruned_at = now
+        for path in self.store.forget_images((now - timedelta(days=self.capture_days)).isoformat()):
+            Path(path).unlink(missing_ok=True)
 
     def confirm(self, command: Command) -> Ack:
         """A staff decision from the console: open or refuse the vehicle waiting at this gate."""

@@ -138,9 +138,18 @@ def build_gate(
         stoppers.append(publisher.stop)
         bus = BusClient(publisher, cfg.community)
     lane = Lane(cfg.gate, cfg.car_park, cfg.direction)
+    keep = bus is None or cfg.capture_days > 0  # with a bus the console has the capture
     process = GateProcess(
-        lane, store, barrier, bus, rules=cfg.rules.rules(), clock=now, captures=cfg.data_dir / "captures"
+        lane,
+        store,
+        barrier,
+        bus,
+        rules=cfg.rules.rules(),
+        clock=now,
+        captures=cfg.data_dir / "captures" if keep else None,
+        capture_days=cfg.capture_days,
     )
+    process.prune_captures(now())
     if transport is not None:
         serve_commands(transport, cfg.community, cfg.gate, command_handler(process))
         presence = BusClient(transport, cfg.community)

@@ -142,6 +142,14 @@ class LocalGateStore:
         values = [row.get(c) for c in (*cols, "confirmed_by", "image", "relay_ms")]
         self._exec("INSERT OR REPLACE INTO passes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", *values)
 
+    def forget_images(self, before: str) -> list[str]:
+        """Clear the capture path of passes logged before ``before`` (ISO time); the paths cleared."""
+        with self._lock:
+            old = "at < ? AND image IS NOT NULL"
+            paths = [r[0] for r in self._db.execute(f"SELECT image FROM passes WHERE {old}", (before,))]
+            self._db.execute(f"UPDATE passes SET image = NULL WHERE {old}", (before,))
+            return paths
+
     def passes(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest passes of the local log."""
         with self._lock:

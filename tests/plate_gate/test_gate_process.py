@@ -1,4 +1,4 @@
-"""The gate process: duplicates are one pass, occupancy, events in EventIn's shape, local staff decisions."""
+"""The gate process: duplicates are one pass, occupancy, events in EventIn's shape, staff decisions, captures."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from pathlib import Path
 
 from devices.bus import Command
 from plate_gate.decision import Action
+from plate_gate.loop_sensor import MemoryLoopSensor
 from plate_gate.process import VehicleRead
+from plate_gate.runtime import RecordingDriver, build_gate
 from property_console.bus_bridge import to_ingest_payload as bridge_payload
 from property_console.events.schemas import EventIn
-from tests.plate_gate.gate_helpers import make_lane, snapshot
+from tests.plate_gate.gate_helpers import Clock, gate_config, make_lane, snapshot
 
 RESIDENT = "皖A7B878"
 
@@ -73,9 +75,33 @@ def test_events_are_valid_console_events(tmp_path: Path) -> None:
     alarm = EventIn.model_validate(bridge_payload(lane.events[1]))
     assert alarm.alarm is not None and alarm.alarm.severity == "high"
     assert lane.driver.switches == []  # refused: the barrier never moved
-    kept = lane.rt.store.passes()[0]["image"]
-    assert kept is not None and Path(kept).read_bytes() == image
+    assert lane.rt.store.passes()[0]["image"] is None  # the console has it: no copy on the gate
+    assert not (tmp_path / "captures").exists()
     lane.rt.stop()
+
+
+def test_captures_kept_on_the_gate_only_for_the_configured_days(tmp_path: Path) -> None:
+    lane = make_lane(tmp_path, snapshot(), capture_days=1)
+    image = (Path(__file__).parent / "data" / "皖A7B878.jpg").read_bytes()
+    lane.rt.process.handle(VehicleRead("皖E66666", "blue", 0.9, 2, "camera", image))
+    first = lane.rt.store.passes()[0]["image"]
+    assert first is not None and Path(first).read_bytes() == image
+    lane.clock.advance(seconds=30 * 3600)
+    lane.rt.process.handle(VehicleRead("皖E77777", "blue", 0.9, 2, "camera", image))
+    newest, oldest = lane.rt.store.passes()
+    assert oldest["plate"] == "皖E66666" and oldest["image"] is None and not Path(first).exists()
+    assert newest["image"] is not None and Path(newest["image"]).is_file()
+    lane.rt.stop()
+
+
+def test_a_lane_without_a_bus_keeps_its_captures(tmp_path: Path) -> None:
+    rt = build_gate(gate_config(tmp_path), driver=RecordingDriver(), loop=MemoryLoopSensor(), clock=Clock())
+    rt.barrier.stop()
+    image = (Path(__file__).parent / "data" / "皖A7B878.jpg").read_bytes()
+    rt.process.handle(VehicleRead("皖E66666", "blue", 0.9, 2, "camera", image))
+    kept = rt.store.passes()[0]["image"]
+    assert kept is not None and Path(kept).read_bytes() == image  # its only record
+    rt.stop()
 
 
 def test_staff_decision_opens_and_records_who(tmp_path: Path) -> None:
