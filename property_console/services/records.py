@@ -89,6 +89,18 @@ def end_residency(db: Session, res: Residency, end_date: dt.date, reason: str | 
     return res
 
 
+def check_monthly_pass(vehicle: Vehicle) -> None:
+    """A monthly pass needs its end date: gates sync monthly passes by it and would treat one without as a
+    temporary vehicle."""
+    if vehicle.pass_type == "monthly" and vehicle.valid_until is None:
+        raise DomainError.one(
+            "vehicle.monthly_until",
+            "月卡车辆必须填写有效期",
+            "A monthly pass needs its end date (valid_until)",
+            "valid_until",
+        )
+
+
 def create_vehicle(db: Session, body: VehicleCreate) -> Vehicle:
     if db.execute(select(Vehicle.id).where(Vehicle.plate == body.plate)).first():
         raise Conflict.one("vehicle.duplicate", "该车牌已登记", "This plate is registered", "plate")
@@ -97,6 +109,7 @@ def create_vehicle(db: Session, body: VehicleCreate) -> Vehicle:
     if body.house_id and db.get(House, body.house_id) is None:
         raise DomainError.one("vehicle.house", "房屋不存在", "House not found", "house_id")
     vehicle = Vehicle(**body.model_dump())
+    check_monthly_pass(vehicle)
     db.add(vehicle)
     db.flush()
     return vehicle

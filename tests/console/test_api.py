@@ -112,6 +112,21 @@ def test_vehicle_plate_validation(login: Callable[[str], TestClient]) -> None:
     assert bad.json()["errors"][0]["code"].startswith("plate.")
 
 
+def test_a_monthly_pass_needs_its_end_date(login: Callable[[str], TestClient]) -> None:
+    staff = login("staff")
+    r = staff.post("/api/vehicles", json={"plate": "皖A12345", "pass_type": "monthly"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "vehicle.monthly_until"
+    assert staff.get("/api/vehicles", params={"plate": "皖A12345"}).json()["total"] == 0
+    made = staff.post("/api/vehicles", json={"plate": "皖A12345"})
+    assert made.status_code == 201
+    url = f"/api/vehicles/{made.json()['id']}"
+    refused = staff.patch(url, json={"pass_type": "monthly"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "valid_until"
+    assert staff.get(url).json()["pass_type"] == "resident"  # nothing half-saved
+    ok = staff.patch(url, json={"pass_type": "monthly", "valid_until": "2027-01-31"})
+    assert ok.status_code == 200 and ok.json()["valid_until"] == "2027-01-31"
+
+
 def test_organisation_credit_code(login: Callable[[str], TestClient]) -> None:
     staff = login("staff")
     good = {"name": "示范物业公司", "credit_code": "91110000600037341L", "contact_phone": "010-62345678"}

@@ -16,7 +16,7 @@ from property_console.schemas.common import Page, page_of
 from property_console.schemas.vehicle import VehicleCreate, VehiclePublic, VehicleUpdate
 from property_console.security.roles import Role
 from property_console.services.household import current_house_ids
-from property_console.services.records import create_vehicle
+from property_console.services.records import check_monthly_pass, create_vehicle
 
 router = APIRouter(prefix="/api/vehicles", tags=["vehicles"])
 
@@ -67,7 +67,9 @@ def read(vehicle_id: uuid.UUID, ctx: Annotated[Ctx, allow("vehicles:read")]) -> 
 @router.patch("/{vehicle_id}", response_model=VehiclePublic)
 def update(vehicle_id: uuid.UUID, body: VehicleUpdate, ctx: Annotated[Ctx, allow("vehicles:write")]) -> Any:
     v = get_or_404(ctx.db, Vehicle, vehicle_id, "车辆")
-    ctx.audit("update", "vehicle", [v.id], {"fields": sorted(apply_update(v, body))})
+    fields = sorted(apply_update(v, body))
+    check_monthly_pass(v)
+    ctx.audit("update", "vehicle", [v.id], {"fields": fields})
     return _present(ctx, v)
 
 
