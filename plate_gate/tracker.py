@@ -18,8 +18,7 @@ class TrackerRules:
     max_frames: int = 5
     gap_frames: int = 3
     min_score: float = 0.5
-    """Weaker reads count as no plate: on 400 plate-free 720p frames 42 had a read scoring >= 0.5 (mostly
-    stripes read as 皖NHNHHE and the like), while no right read of 3,000 tuning frames scored below it."""
+    """Weaker reads count as no plate (the reader's own floor, pipeline.MIN_SCORE, is the same by default)."""
 
 
 @dataclass

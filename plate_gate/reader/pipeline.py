@@ -46,8 +46,10 @@ MASK_ACCEPT_SCORE = 0.95
 plate-like regions that read as valid plates (a wall sign read 云HMHMH8), so it must be sure."""
 
 
-MIN_SCORE = 0.2
-"""Plates scoring less are not reported at all."""
+MIN_SCORE = 0.5
+"""Plates scoring less are not reported at all. On 400 plate-free 720p frames 120 gave a "plate" (stripes
+read as 皖NHNHHE and the like) at 0.2, 42 at 0.5; no right read of 3,750 frames with a plate (bench and
+tuning) nor of the 506 real crops scored under 0.5 (2026-12-03; it was 0.2)."""
 
 
 COLOUR_ACCEPT_SCORE = 0.8
