@@ -8,6 +8,7 @@ import numpy as np
 
 from plate_gate.process import VehicleRead
 from plate_gate.reader import PlateRead, vote
+from plate_gate.reader.pipeline import MIN_SCORE
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,8 @@ class TrackerRules:
     agree: int = 2
     max_frames: int = 5
     gap_frames: int = 3
-    min_score: float = 0.5
-    """Weaker reads count as no plate (the reader's own floor, pipeline.MIN_SCORE, is the same by default)."""
+    min_score: float = MIN_SCORE
+    """Weaker reads count as no plate; by default the reader's own floor."""
 
 
 @dataclass

@@ -20,7 +20,8 @@ def decode_qr(image: np.ndarray) -> str:
     content (1 of 400 random codes after a 5x5 blur of a 200 dpi print); a phone scans at several scales,
     so the upscale is tried too. Returns '' if nothing decodes.
     """
-    for view in (image, cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
+    for scale in (1, 2):  # the upscale only when the image itself did not decode
+        view = image if scale == 1 else cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         # Fresh detectors each call: they keep state between calls, which made results depend on test order.
         for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
             text, _, _ = detector.detectAndDecode(view)
