@@ -25,6 +25,26 @@ fi
 if [ "${1:-}" = "test" ]; then
     shift
     cd "$here"
+    # What the tests use beyond the runtime: the training extra (torch, onnx) and a few system tools. Installed here,
+    # not by CI, so that this command passes on a fresh clone by itself.
+    test_stamp="$venv/.sc-test-installed"
+    if [ ! -f "$test_stamp" ] || [ "$here/pyproject.toml" -nt "$test_stamp" ]; then
+        echo "sc: installing the test extras (training: torch, onnx; first test run only)" >&2
+        "$venv/bin/python" -m pip install --quiet -e "$here[dev,face,train]" >&2
+        touch "$test_stamp"
+    fi
+    need=()
+    command -v pdftoppm >/dev/null || need+=(poppler-utils)
+    fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk" || need+=(fonts-wqy-zenhei)
+    command -v chromium >/dev/null || need+=(chromium)
+    if [ ${#need[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "sc: installing system packages the tests use: ${need[*]}" >&2
+            apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+        else
+            echo "sc: tests that need ${need[*]} will skip (install them: sudo apt-get install ${need[*]})" >&2
+        fi
+    fi
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .
     "$venv/bin/mypy" access perimeter plate_gate property_console qr_doorplate devices district_cloud

@@ -38,6 +38,16 @@ def need_service(name: str, host: str, port: int) -> None:
     pytest.skip(f"{name} not reachable at {host}:{port}")
 
 
+def need_tool(problem: str | None) -> None:
+    """Skip when a tool the test uses is missing (`problem` says which); fail in CI (SC_REQUIRE_SERVICES=1), where
+    `./sc test` installs it."""
+    if problem is None:
+        return
+    if REQUIRED:
+        pytest.fail(f"required (SC_REQUIRE_SERVICES=1): {problem}")
+    pytest.skip(problem)
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from access.engine.dlib_backend import DlibEngine
 from access.engine.dlib_onnx import DlibFormatError, OnnxDescriptor, Reader, cached_onnx, convert, parse
 from access.engine.models import model_path
 from access.images import load_rgb
+from tests.conftest import need_tool
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,9 @@ def test_valid_onnx_and_cached_once(tmp_path: Path) -> None:
     path = cached_onnx(model_path("resnet"), tmp_path)
     stamp = path.stat().st_mtime_ns
     assert cached_onnx(model_path("resnet"), tmp_path) == path and path.stat().st_mtime_ns == stamp
-    onnx = pytest.importorskip("onnx")  # the train extra; the runtime writes the protobuf itself
+    need_tool(None if importlib.util.find_spec("onnx") else "onnx (the train extra) is not installed")
+    import onnx  # the train extra; the runtime writes the protobuf itself
+
     onnx.checker.check_model(onnx.load(str(path)), full_check=True)
 
 

@@ -8,6 +8,7 @@ aligned 112x112 crop to 512 numbers. They check the backend's decoding and plumb
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,10 @@ import pytest
 from access.config import EngineConfig
 from access.engine import analyse, create_engine
 from access.images import load_rgb
+from tests.conftest import need_tool
 
-onnx = pytest.importorskip("onnx")
+need_tool(None if importlib.util.find_spec("onnx") else "onnx (the train extra) is not installed")
+import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 STRIDES = (8, 16, 32)

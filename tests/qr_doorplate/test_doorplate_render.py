@@ -20,6 +20,7 @@ from qr_doorplate.render import write_pdf, write_png, write_svg
 from qr_doorplate.revocation import RevocationList
 from qr_doorplate.signing import Verifier
 from qr_doorplate.token import Kind
+from tests.conftest import need_tool
 from tests.qr_doorplate.doorplate_support import HOST, NOW, decode_qr
 
 
@@ -133,8 +134,7 @@ def test_symbol_is_small_enough_for_the_40mm_plate(plates: list[IssuedPlate]) ->
 
 
 def _rasterise(pdf: Path, dpi: int, page: int) -> np.ndarray:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    need_tool(None if shutil.which("pdftoppm") else "pdftoppm (poppler-utils) is not installed")
     out = subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", str(pdf)],
         capture_output=True,
@@ -164,8 +164,7 @@ def test_pdf_page_rasterised_decodes_and_verifies(
 
 
 def test_pdf_carries_the_chinese_address_text(plates: list[IssuedPlate], tmp_path: Path) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need_tool(None if shutil.which("pdftotext") else "pdftotext (poppler-utils) is not installed")
     pdf = write_pdf(plates, PLATES["中"], tmp_path / "b.pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, timeout=60).stdout
     pages = text.decode("utf-8").split("\f")

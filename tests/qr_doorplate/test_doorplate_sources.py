@@ -10,6 +10,7 @@ import pytest
 import qr_doorplate.fonts as fonts
 from qr_doorplate.addresses import ListAddressSource, PlateAddress
 from qr_doorplate.token import Kind
+from tests.conftest import need_tool
 
 
 def test_json_and_csv_give_the_same_plates(tmp_path: Path) -> None:
@@ -68,7 +69,6 @@ def test_font_falls_back_to_the_builtin_cid_font(monkeypatch: pytest.MonkeyPatch
 
 def test_an_installed_truetype_font_is_embedded() -> None:
     installed = [Path(p) for p in fonts.CANDIDATES if Path(p).is_file()]
-    if not installed:
-        pytest.skip("no CJK TrueType font installed (apt-get install fonts-wqy-zenhei)")
+    need_tool(None if installed else "no CJK TrueType font installed (apt-get install fonts-wqy-zenhei)")
     font = fonts.load_font(installed[0])
     assert font.embedded and font.source == str(installed[0])
