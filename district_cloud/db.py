@@ -9,19 +9,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from district_cloud.config import DistrictSettings
-from property_console import migrate
-from property_console.db import make_engine, make_sessionmaker  # same engine rules (SQLite WAL, IMMEDIATE)
+from sc_core import migrate
+from sc_core.db import make_engine, make_sessionmaker  # same engine rules as the console
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply the district's own Alembic migrations (district_cloud/migrations)."""
-    migrate.upgrade(engine, revision, MIGRATIONS)
+    migrate.upgrade(engine, MIGRATIONS, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    migrate.downgrade(engine, revision, MIGRATIONS)
+    migrate.downgrade(engine, MIGRATIONS, revision)
 
 
 @dataclass

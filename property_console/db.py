@@ -1,45 +1,16 @@
-"""Database engine and sessions: SQLite in WAL mode by default, PostgreSQL when configured."""
+"""The console's database: sc_core's engine rules and the console's own sessions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from sc_core import db as core_db
+from sc_core.db import make_engine, transaction
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not pysqlite, emit BEGIN: otherwise SAVEPOINTs run outside a transaction and
-    # RELEASE commits them (breaking all-or-nothing imports).
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
-
-
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        # IMMEDIATE: take the write lock up front. Nearly every console transaction writes (the audit trail),
-        # and a deferred read-then-write transaction fails with "database is locked" when another writer wins.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+__all__ = ["make_engine", "make_sessionmaker", "transaction"]
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work commits at the end of the block or rolls back on error."""
-    with factory() as session, session.begin():
-        yield session
+    """Console sessions (sc_core's rules)."""
+    return core_db.make_sessionmaker(engine)

@@ -7,7 +7,10 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from property_console.models.base import NAMING, utcnow  # same naming rules; the metadata stays separate
+from sc_core.clock import utcnow
+from sc_core.naming import NAMING  # same naming rules as the console; the metadata stays separate
+
+__all__ = ["Base", "Versioned", "utcnow"]
 
 
 class Base(DeclarativeBase):

@@ -8,17 +8,10 @@ import uuid
 from sqlalchemy import DateTime, Integer, MetaData, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from sc_core.clock import utcnow
+from sc_core.naming import NAMING
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+__all__ = ["NAMING", "Base", "Record", "utcnow"]
 
 
 class Base(DeclarativeBase):

@@ -1,0 +1,1 @@
+"""Ground floor shared by the console and the district: engine rules, migrations helper, naming, time."""
