@@ -24,6 +24,7 @@ from sqlalchemy import Engine, event, func, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from devices.bus import ConfigPayload, Transport, config_topic
+from property_console.db import ConsoleSession
 from property_console.models import Device, Person, PersonPhoto, Residency
 from property_console.models.access import BlacklistEntry, VisitorPass
 from property_console.models.base import Record
@@ -184,7 +185,7 @@ def _kind(obj: Any, deleted: bool, session: Session) -> str | None:
     return kind if session.is_modified(obj, include_collections=False) else None
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(ConsoleSession, "after_flush")
 def _note_changes(session: Session, _flush: UOWTransaction) -> None:
     """Remember, until commit, which synced kinds this transaction touched."""
     objects = [(o, False) for o in (*session.new, *session.dirty)] + [(o, True) for o in session.deleted]
@@ -193,7 +194,7 @@ def _note_changes(session: Session, _flush: UOWTransaction) -> None:
         session.info.setdefault(PENDING, set()).update(kinds)
 
 
-@event.listens_for(Session, "after_commit")
+@event.listens_for(ConsoleSession, "after_commit")
 def _announce(session: Session) -> None:
     kinds = session.info.pop(PENDING, None)
     if not kinds:
@@ -202,7 +203,7 @@ def _announce(session: Session) -> None:
     publisher_for(bind if isinstance(bind, Engine) else bind.engine).changed(kinds)
 
 
-@event.listens_for(Session, "after_soft_rollback")
+@event.listens_for(ConsoleSession, "after_soft_rollback")
 def _forget(session: Session, previous: SessionTransaction) -> None:
     if not previous.nested:
         session.info.pop(PENDING, None)

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from property_console.db import ConsoleSession
+
 PENDING = "sc_broadcast_pending"
 QUEUE_SIZE = 1000
 _registry: weakref.WeakKeyDictionary[Engine, Broadcaster] = weakref.WeakKeyDictionary()
@@ -84,7 +86,7 @@ def publish_after_commit(session: Session, message: dict[str, Any]) -> None:
     session.info.setdefault(PENDING, []).append(message)
 
 
-@event.listens_for(Session, "after_commit")
+@event.listens_for(ConsoleSession, "after_commit")
 def _flush_pending(session: Session) -> None:
     messages = session.info.pop(PENDING, None)
     if not messages:
@@ -96,7 +98,7 @@ def _flush_pending(session: Session) -> None:
         target.publish(message)
 
 
-@event.listens_for(Session, "after_soft_rollback")
+@event.listens_for(ConsoleSession, "after_soft_rollback")
 def _drop_pending(session: Session, previous: SessionTransaction) -> None:
     if not previous.nested:  # a savepoint rollback keeps what the outer transaction announced
         session.info.pop(PENDING, None)

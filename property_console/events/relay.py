@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, insert, text
 from sqlalchemy.orm import Session
 
+from property_console.db import ConsoleSession
 from property_console.events.broadcast import PENDING, Broadcaster, broadcaster_for
 from property_console.models import utcnow
 from property_console.models.live import LiveMessage
@@ -51,7 +52,7 @@ def _engine_of(session: Session) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(ConsoleSession, "before_commit")
 def _record_pending(session: Session) -> None:
     """Write the transaction's not yet recorded messages to live_messages (and notify on PostgreSQL)."""
     messages = session.info.get(PENDING)
@@ -70,8 +71,8 @@ def _record_pending(session: Session) -> None:
         session.execute(text("SELECT pg_notify(:channel, :origin)"), {"channel": CHANNEL, "origin": origin})
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
+@event.listens_for(ConsoleSession, "after_commit")
+@event.listens_for(ConsoleSession, "after_soft_rollback")
 def _reset_recorded(session: Session, *_: Any) -> None:
     session.info.pop(RECORDED, None)
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, UOWTransaction
 
+from property_console.db import ConsoleSession
 from property_console.models.address import Address
 from property_console.models.alarm import Alarm
 from property_console.models.base import Record, utcnow
@@ -66,7 +67,7 @@ def _changes(session: Session) -> list[tuple[Any, str]]:
     return found
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(ConsoleSession, "after_flush")
 def _record_changes(session: Session, _flush: UOWTransaction) -> None:
     """Write one outbox row per changed tracked record, in the flush's transaction."""
     changes = _changes(session)
