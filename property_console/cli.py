@@ -1,12 +1,10 @@
-"""The `sc` command line: init, serve, demo, users, audit, import/export, and each capability's commands."""
+"""The console's own commands (init, serve, users, audit, import/export, template); sc_cli mounts them in `sc`."""
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -28,28 +26,13 @@ from property_console.schemas.user import UserCreate
 from property_console.security.roles import Role
 from property_console.services.users import create_user, set_password
 
-if TYPE_CHECKING:
-    from property_console.bus_service import ConsoleBus
-
-app = typer.Typer(help="智慧平安小区 smart safe community system", no_args_is_help=True)
+app = typer.Typer(help="物业平台 the property console", no_args_is_help=True)
 users_app = typer.Typer(help="Console users (用户管理)", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail (审计)", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 console = Console()
 KINDS = ("houses", "persons", "residencies", "vehicles")
-# Capability packages contribute sub-commands: sc <name> ... (module must expose `app`).
-SUBCOMMANDS: dict[str, str] = {
-    "doorplate": "qr_doorplate.cli",
-    "sim": "devices.cli",
-    "perimeter": "perimeter.cli",
-    "plates": "plate_gate.cli",
-    "faces": "access.cli",
-    "gate": "plate_gate.gate_cli",
-    "district": "district_cloud.cli",
-    "door": "access.door_cli",
-    "report": "property_console.report_cli",
-}
 
 
 def _settings(**overrides: object) -> Settings:
@@ -60,7 +43,8 @@ def _settings(**overrides: object) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _runtime(**overrides: object) -> Runtime:
+def runtime(**overrides: object) -> Runtime:
+    """The console's runtime (settings from the environment, migrated database); bad settings exit 2."""
     return open_runtime(_settings(**overrides))
 
 
@@ -81,7 +65,7 @@ def init(
     ] = "",
 ) -> None:
     """Create the database, run migrations and create the first admin (初始化)."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions.begin() as db:
         if db.execute(select(User.id).where(User.username == admin_username)).first():
             console.print(f"用户 {admin_username} 已存在；数据库已是最新版本。")
@@ -111,59 +95,8 @@ def serve(
     """Start the console API and web UI (启动服务)."""
     from property_console.server import run
 
-    rt = _runtime()
+    rt = runtime()
     run(rt, host or rt.settings.host, port or rt.settings.port)
-
-
-@app.command()
-def demo(
-    port: Annotated[int, typer.Option(help="HTTP port")] = 8000,
-    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its data")] = Path("var/demo"),
-) -> None:
-    """Everything on embedded defaults with a seeded sample community (演示模式)."""
-    from property_console.seed import DEMO_DOOR_USER, DEMO_PASSWORD, DEMO_USERS, seed_demo
-    from property_console.server import run
-
-    rt = _runtime(mode="demo", data_dir=data_dir)
-    with rt.sessions.begin() as db:
-        seeded = seed_demo(db, rt.settings.community_code, rt.settings.community_name)
-    console.print(("[green]已生成示范小区数据[/green]" if seeded else "使用已有演示数据") + f"  ({data_dir})")
-    table = Table(title=f"演示账号 demo logins — 密码 password: {DEMO_PASSWORD}")
-    table.add_column("用户名")
-    table.add_column("角色")
-    for username, display, role in DEMO_USERS:
-        table.add_row(username, f"{display} ({role.value})")
-    table.add_row(DEMO_DOOR_USER[0], f"{DEMO_DOOR_USER[1]} (door: sc door run)")
-    console.print(table)
-    console.print(
-        f"[bold]打开 open[/bold] http://127.0.0.1:{port}/  ·  API: http://127.0.0.1:{port}/api/docs"
-    )
-    from property_console.uplink.demo import start_demo_district
-
-    uplink = start_demo_district(rt, port + 1, port)
-    console.print(
-        f"[bold]区县平台 district[/bold] http://127.0.0.1:{port + 1}/  (district / police, 密码 {DEMO_PASSWORD})"
-    )
-    run(rt, "127.0.0.1", port, uplink, services=[_perimeter_demo(rt.settings.community_code)])
-
-
-def _perimeter_demo(community: str) -> Callable[[ConsoleBus], Callable[[], None]]:
-    """The demo's perimeter service on simulated hosts; a failure is reported, never stops the console."""
-
-    def start(bus: ConsoleBus) -> Callable[[], None]:
-        try:
-            from perimeter.demo import start_demo
-
-            stop = start_demo(bus.transport, community)
-        except Exception as exc:
-            console.print(f"[yellow]周界演示未启动 perimeter demo not started:[/yellow] {exc}")
-            return lambda: None
-        console.print(
-            "[bold]周界 perimeter[/bold] 模拟主机 127.0.0.1:5020 · 手动触发防区: ./sc sim perimeter"
-        )
-        return stop
-
-    return start
 
 
 @users_app.command("create")
@@ -174,7 +107,7 @@ def users_create(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Create a user."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions.begin() as db:
         try:
             create_user(
@@ -200,7 +133,7 @@ def users_create(
 @users_app.command("list")
 def users_list() -> None:
     """List users with their role and lock state."""
-    rt = _runtime()
+    rt = runtime()
     table = Table("用户名", "姓名", "角色", "状态")
     with rt.sessions() as db:
         for u in db.execute(select(User).order_by(User.username)).scalars():
@@ -215,7 +148,7 @@ def users_set_password(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Set a new password (also unlocks the account)."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions.begin() as db:
         user = db.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
@@ -231,7 +164,7 @@ def users_set_password(
 @users_app.command("unlock")
 def users_unlock(username: str) -> None:
     """Unlock an account locked by wrong passwords."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions.begin() as db:
         user = db.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
@@ -244,7 +177,7 @@ def users_unlock(username: str) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain of the audit trail and report the first tampered entry."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions() as db:
         result = audit.verify(db)
     if result.ok:
@@ -266,7 +199,7 @@ def import_cmd(
     if kind not in KINDS:
         console.print(f"[red]未知类型[/red] {kind}; 可选: {', '.join(KINDS)}")
         raise typer.Exit(2)
-    rt = _runtime()
+    rt = runtime()
     cols = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with rt.sessions() as db, Progress(*cols, console=console) as bar:
         task = bar.add_task(f"导入 {kind}", total=None)
@@ -310,7 +243,7 @@ def _print_report(rows: int, created: int, written: bool, errors: list[RowError]
 @app.command("export")
 def export_cmd(kind: str, out: Path, role: Annotated[Role, typer.Option()] = Role.PROPERTY_ADMIN) -> None:
     """Export records to Excel with the given role's field view (导出)."""
-    rt = _runtime()
+    rt = runtime()
     with rt.sessions.begin() as db:
         rows = list(export_rows(db, kind, role.value))
         audit.record(
@@ -331,17 +264,3 @@ def template_cmd(kind: str, out: Path) -> None:
     """Write an empty import template (导入模板)."""
     out.write_bytes(workbook.template(kind))
     console.print(f"[green]已生成模板[/green] → {out}")
-
-
-def _mount_capabilities() -> None:
-    for name, module in SUBCOMMANDS.items():
-        app.add_typer(importlib.import_module(module).app, name=name)
-    from property_console.doorplate_source import source_factory
-    from qr_doorplate import cli as doorplate_cli
-
-    doorplate_cli.address_source_factory = source_factory(lambda: _runtime().sessions)
-
-
-def main() -> None:
-    _mount_capabilities()
-    app()

@@ -1,4 +1,4 @@
-"""`sc demo` wiring: run the district receiver next to the console and give the uplink some passes to send."""
+"""`sc demo` data: give the uplink some passes to send (sc_cli/demo.py starts the district next to the console)."""
 
 from __future__ import annotations
 
@@ -13,35 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from property_console.models import Capture, OutboxEntry, Person, Vehicle, utcnow
-from property_console.runtime import Runtime
 from property_console.uplink.events import enqueue
-from property_console.uplink.settings import UplinkSettings
-
-DEMO_UPLINK_PASSWORD = "Demo-Uplink@2026"
-
-
-def start_demo_district(rt: Runtime, port: int, console_port: int) -> UplinkSettings:
-    """Start the district on `port` and return the uplink settings pointing at it."""
-    from district_cloud.demo import serve_in_thread
-
-    s = rt.settings
-    serve_in_thread(
-        s.data_dir / "district",
-        port,
-        s.community_code,
-        s.community_name,
-        DEMO_UPLINK_PASSWORD,
-        webhook_url=f"http://127.0.0.1:{console_port}/api/uplink/warnings",
-    )
-    with rt.sessions.begin() as db:
-        demo_passes(db, random.Random(2026))
-    return UplinkSettings(
-        url=f"http://127.0.0.1:{port}",
-        username=s.community_code,
-        password=DEMO_UPLINK_PASSWORD,
-        idle_seconds=1.0,
-        keepalive_seconds=10.0,
-    )
 
 
 def _jpeg(rng: random.Random) -> bytes:
