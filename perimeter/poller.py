@@ -39,7 +39,8 @@ class Registers(Protocol):
 
 
 def adapter_for(h: HostConfig, retries: int = 1) -> ModbusAdapter:
-    """A devices/ Modbus adapter for a configured Modbus host."""
+    """A devices/ Modbus adapter for a configured Modbus host; hosts (and siren outputs) on one RS-485 port
+    or TCP endpoint share that line's client, each addressed by its unit id (devices.modbus.line)."""
     if h.protocol != "modbus" or h.transport == "serial":
         raise ValueError(f"host {h.id} is not a Modbus host")
     cfg = ModbusConfig(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from devices.modbus import ModbusAdapter
+from devices.modbus import DeviceHealth, ModbusAdapter
+from devices.modbus.health import FaultHandler, RestoredHandler
 
 
 class LoopSensor(Protocol):
@@ -17,16 +18,35 @@ class LoopSensor(Protocol):
 
 
 class ModbusLoopSensor:
-    """A loop/radar detector wired to a discrete input of a Modbus I/O module (through devices.modbus)."""
+    """A loop/radar detector wired to a discrete input of a Modbus I/O module (through devices.modbus).
 
-    def __init__(self, adapter: ModbusAdapter, address: int = 0, *, active_high: bool = True) -> None:
+    A detector that stops answering (or answers with bad CRCs) is reported once through `on_fault(kind,
+    detail)` and once through `on_restored()` when it reads again (default: a log line each); the read
+    error still propagates so the barrier stays up.
+    """
+
+    def __init__(
+        self,
+        adapter: ModbusAdapter,
+        address: int = 0,
+        *,
+        active_high: bool = True,
+        on_fault: FaultHandler | None = None,
+        on_restored: RestoredHandler | None = None,
+    ) -> None:
         self.adapter = adapter
         self.address = address
         self.active_high = active_high
+        self.health = DeviceHealth("地感检测器 / loop detector", on_fault, on_restored)
 
     def occupied(self) -> bool:
-        """Read the input (FC2); ModbusUnavailable propagates so the barrier stays up."""
-        (bit,) = self.adapter.read_discrete_inputs(self.address, 1)
+        """Read the input (FC2); ModbusUnavailable / ModbusDeviceError propagate so the barrier stays up."""
+        try:
+            (bit,) = self.adapter.read_discrete_inputs(self.address, 1)
+        except (ConnectionError, RuntimeError) as exc:
+            self.health.failed(exc)
+            raise
+        self.health.ok()
         return bool(bit) is self.active_high
 
 

@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from devices.modbus import ModbusAdapter
+from devices.modbus import DeviceHealth, ModbusAdapter, ModbusDeviceError
+from devices.modbus.health import FaultHandler, RestoredHandler
 from devices.serial import AlarmHostMessage
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ class FireSources:
 class ModbusDoorInputs:
     """Polls a door contact (and optionally a fire input) as Modbus discrete inputs; reports edges only.
 
-    The first successful poll reports the current state; a poll failure is logged once and retried.
+    The first successful poll reports the current state. A module that goes silent or answers with bad CRCs
+    is reported once through `on_fault(kind, detail)` and once through `on_restored()` when it reads again
+    (default: a log line each); polling goes on, and the first poll after it returns reports any change
+    that happened meanwhile (a contact that opened and closed again entirely within the outage is not seen:
+    plain discrete inputs do not latch).
     """
 
     def __init__(
@@ -48,13 +53,16 @@ class ModbusDoorInputs:
         fire_address: int | None = None,
         interval_s: float = 0.2,
         contact_open_value: bool = True,
+        *,
+        on_fault: FaultHandler | None = None,
+        on_restored: RestoredHandler | None = None,
     ) -> None:
         self.adapter, self.on_contact, self.fire = adapter, on_contact, fire
         self.contact_address, self.fire_address = contact_address, fire_address
         self.interval_s, self.open_value = interval_s, contact_open_value
         self._door: bool | None = None
         self._fire: bool | None = None
-        self._failing = False
+        self.health = DeviceHealth("门磁输入模块 / door input module", on_fault, on_restored)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="door-inputs", daemon=True)
 
@@ -79,19 +87,19 @@ class ModbusDoorInputs:
         while not self._stop.is_set():
             try:
                 self.poll()
-                if self._failing:
-                    log.info("door inputs readable again / 门磁输入恢复")
-                self._failing = False
-            except ConnectionError as exc:
-                if not self._failing:
-                    log.warning("door inputs unreadable / 门磁输入读取失败: %s", exc)
-                self._failing = True
+                self.health.ok()
+            except (ConnectionError, ModbusDeviceError) as exc:
+                self.health.failed(exc)
+            except Exception:  # a handler's bug must not end door-contact polling
+                log.exception("door input poll failed / 门磁输入轮询异常")
             self._stop.wait(self.interval_s)
 
     def stop(self) -> None:
-        """Stop polling."""
+        """Stop polling and leave the Modbus line (closed when no other device uses it)."""
         self._stop.set()
-        self._thread.join(5)
+        if self._thread.is_alive():
+            self._thread.join(5)
+        self.adapter.close()
 
 
 class AlarmHostDoorInputs:

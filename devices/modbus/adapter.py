@@ -1,24 +1,20 @@
-"""Our Modbus adapter over pymodbus (pinned 3.11.4): the only code that touches pymodbus clients."""
+"""Our Modbus adapter over pymodbus (pinned 3.11.4): one device (unit) on a shared `ModbusLine`."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Any
-
-from pymodbus.client import ModbusSerialClient, ModbusTcpClient
-from pymodbus.exceptions import ModbusException
 
 from devices.modbus.codec import DataType, decode, encode
 from devices.modbus.config import ModbusConfig
+from devices.modbus.line import LINES, ModbusLine, ModbusUnavailable
 
 log = logging.getLogger(__name__)
 MAX_BITS = 2000
 MAX_REGS = 125
-
-
-class ModbusUnavailable(ConnectionError):
-    """No (valid) answer: timeout, lost link, CRC errors. Transient: retry on the next poll."""
+__all__ = ["ModbusAdapter", "ModbusDeviceError", "ModbusUnavailable"]
 
 
 class ModbusDeviceError(RuntimeError):
@@ -26,47 +22,43 @@ class ModbusDeviceError(RuntimeError):
 
 
 class ModbusAdapter:
-    """Synchronous, thread-safe (one request at a time) client; reads are chunked to PDU limits."""
+    """One unit on a line shared with every other adapter for the same port or endpoint (thread-safe:
+    one request on the wire at a time); reads are chunked to PDU limits."""
 
     def __init__(self, config: ModbusConfig) -> None:
         self.config = config
-        self._lock = threading.Lock()
-        self._client: Any = self._make_client(config)
+        self._hold = threading.Lock()
+        self._line: ModbusLine | None = None
+        self._release: weakref.finalize[Any, Any] | None = None
+        self._join()  # now: a framing conflict with the open line surfaces at construction
 
-    @staticmethod
-    def _make_client(c: ModbusConfig) -> Any:
-        common: dict[str, Any] = {"timeout": c.timeout, "retries": c.retries, "reconnect_delay": 0.1}
-        if c.transport == "tcp":
-            return ModbusTcpClient(c.host or "", port=c.port, reconnect_delay_max=2, **common)
-        serial: dict[str, Any] = {"baudrate": c.baudrate, "parity": c.parity, "stopbits": c.stopbits}
-        return ModbusSerialClient(
-            c.serial_port or "", handle_local_echo=c.handle_local_echo, **serial, **common
-        )
+    @property
+    def line(self) -> ModbusLine:
+        """The shared line, (re)joined on demand after `close()`."""
+        return self._join()
+
+    def _join(self) -> ModbusLine:
+        with self._hold:
+            if self._line is None:
+                self._line = LINES.acquire(self.config)
+                self._release = weakref.finalize(self, LINES.release, self._line)  # a dropped adapter too
+            return self._line
 
     def close(self) -> None:
-        """Close the link (reopened on the next request)."""
-        with self._lock:
-            self._client.close()
+        """Leave the line (the last adapter closes it); the next request joins it again."""
+        with self._hold:
+            release, self._line, self._release = self._release, None, None
+        if release is not None:
+            release()
 
     def _call(self, method: str, *args: Any, **kw: Any) -> Any:
-        with self._lock:
-            try:
-                if not self._client.connected and not self._client.connect():
-                    raise ModbusUnavailable(f"cannot open {self._where()}")
-                response = getattr(self._client, method)(*args, device_id=self.config.unit_id, **kw)
-            except ModbusException as exc:
-                self._client.close()
-                raise ModbusUnavailable(f"{self._where()}: {exc}") from exc
-            except OSError as exc:
-                self._client.close()
-                raise ModbusUnavailable(f"{self._where()}: {exc}") from exc
+        response = self.line.call(self.config.unit_id, method, *args, **kw)
         if response.isError():
             raise ModbusDeviceError(f"{self._where()} {method}: exception code {response.exception_code}")
         return response
 
     def _where(self) -> str:
-        c = self.config
-        return f"modbus {c.host}:{c.port}" if c.transport == "tcp" else f"modbus {c.serial_port}@{c.baudrate}"
+        return f"{self.line.where()} unit {self.config.unit_id}"
 
     def _bits(self, method: str, address: int, count: int) -> list[bool]:
         out: list[bool] = []

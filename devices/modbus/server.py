@@ -15,23 +15,27 @@ log = logging.getLogger(__name__)
 
 
 class _SilenceableContext(ModbusServerContext):
-    """Server context that pretends no device exists while `silent` (the server then sends nothing)."""
+    """Server context whose units can pretend not to exist (the server then sends nothing for them)."""
 
-    def __init__(self, device: Any, unit_id: int) -> None:
-        super().__init__(devices={unit_id: device}, single=False)
-        self.silent = False
+    def __init__(self, devices: dict[int, Any]) -> None:
+        super().__init__(devices=devices, single=False)
+        self.silent_units: set[int] = set()
 
     def __getitem__(self, device_id: int) -> Any:
-        if self.silent:
+        if device_id in self.silent_units:
             raise NoSuchIdException("silent")
         return super().__getitem__(device_id)
 
 
 class SimServer:
-    """Serves one device context on TCP (`host`, `port`) or RTU (`serial_port`, `baudrate`)."""
+    """Serves device contexts on TCP (`host`, `port`) or RTU (`serial_port`, `baudrate`): one `device` as
+    `unit_id`, or several units on one bus with `units={1: a, 2: b}` (an RS-485 line with two modules)."""
 
-    def __init__(self, device: Any, *, unit_id: int = 1) -> None:
-        self.context = _SilenceableContext(device, unit_id)
+    def __init__(self, device: Any = None, *, unit_id: int = 1, units: dict[int, Any] | None = None) -> None:
+        if (device is None) == (units is None):
+            raise ValueError("give device or units")
+        self.units = units if units is not None else {unit_id: device}
+        self.context = _SilenceableContext(self.units)
         self._loop: LoopThread | None = None
         self._server: Any = None
 
@@ -68,12 +72,19 @@ class SimServer:
 
     @property
     def silent(self) -> bool:
-        """True while the device ignores every request."""
-        return self.context.silent
+        """True while every unit ignores every request."""
+        return self.context.silent_units >= set(self.units)
 
     @silent.setter
     def silent(self, value: bool) -> None:
-        self.context.silent = value
+        for unit in self.units:
+            self.silence(unit, value)
+
+    def silence(self, unit_id: int, on: bool = True) -> None:
+        """One unit stops answering (or answers again with `on=False`); the others carry on."""
+        if unit_id not in self.units:
+            raise KeyError(unit_id)
+        (self.context.silent_units.add if on else self.context.silent_units.discard)(unit_id)
 
     def stop(self) -> None:
         """Close the server and its thread."""
