@@ -151,6 +151,24 @@ def test_every_command_resolves_to_its_deployable() -> None:
         assert command.callback is not None or getattr(command, "commands", None), name
 
 
+def test_console_commands_run_through_the_composer(tmp_path: Path) -> None:
+    """`sc init` then `sc users list`, as a user types them, in fresh processes on a new SQLite database."""
+    env = {**os.environ, "SC_MODE": "test", "SC_DATA_DIR": str(tmp_path), "SC_DATABASE_URL": ""}
+    env["SC_ADMIN_PASSWORD"] = "Str0ng-pass"
+
+    def sc(*args: str) -> subprocess.CompletedProcess[str]:
+        run = [sys.executable, "-c", "from sc_cli.main import main; main()", *args]
+        return subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+    init = sc("init", "--admin-username", "chief")
+    assert init.returncode == 0, init.stderr
+    assert "数据库已初始化" in init.stdout
+    listed = sc("users", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "chief" in listed.stdout and "property_admin" in listed.stdout
+    assert sc("no-such-command").returncode == 2
+
+
 def test_console_commands_and_demo_come_from_the_top() -> None:
     """`sc demo` joins console and district, so it is the composer's; the console app has no demo of its own."""
     import typer
