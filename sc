@@ -47,7 +47,8 @@ if [ "${1:-}" = "test" ]; then
     fi
     "$venv/bin/ruff" check .
     "$venv/bin/ruff" format --check .
-    "$venv/bin/mypy" access perimeter plate_gate property_console qr_doorplate devices district_cloud
+    "$venv/bin/mypy" sc_core sc_cli access perimeter plate_gate property_console qr_doorplate devices district_cloud
+    "$venv/bin/lint-imports"  # the layering contracts of docs/layering.md ([tool.importlinter] in pyproject.toml)
     exec "$venv/bin/python" -m pytest "$@"
 fi
 exec "$venv/bin/sc" "$@"
