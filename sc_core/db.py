@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+READ_ONLY = "sc_read_only"  # execution option: this transaction only reads (SQLite: a deferred BEGIN)
+BUSY_TIMEOUT_MS = 15000  # a writer waits this long for the write lock before "database is locked"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -18,8 +21,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """IMMEDIATE: take the write lock at BEGIN. Nearly every console transaction writes (the audit trail), and a
+    deferred read-then-write transaction fails with "database is locked" when another writer commits first.
+    A transaction declared read-only (`read_only()`) begins deferred and never waits for writers (WAL)."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def read_only(session: Session) -> bool:
+    """Declare the session's next transaction read-only (call before its first statement); False if one is
+    already open. On PostgreSQL it changes nothing."""
+    if session.in_transaction():
+        return False
+    session.connection(execution_options={READ_ONLY: True})
+    return True
 
 
 def make_engine(url: str) -> Engine:
@@ -27,9 +46,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # IMMEDIATE: take the write lock up front. Nearly every console transaction writes (the audit trail),
-        # and a deferred read-then-write transaction fails with "database is locked" when another writer wins.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

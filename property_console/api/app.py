@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +43,7 @@ from property_console.api.routes import (
 )
 from property_console.config import Settings
 from property_console.db import make_sessionmaker
+from property_console.events.housekeeping import Housekeeping
 from property_console.uplink import api as uplink_api
 from property_console.web import pages
 
@@ -54,9 +57,20 @@ def health_check(db: Annotated[Session, public()]) -> dict[str, Any]:
     return {"status": "ok"}
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the app serves: housekeeping prunes the short-lived tables (events/housekeeping.py)."""
+    housekeeping = Housekeeping(app.state.engine).start()
+    try:
+        yield
+    finally:
+        housekeeping.stop()
+
+
 def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     """Build the app; refuses to start if any route lacks a permission (default deny)."""
     app = FastAPI(
+        lifespan=lifespan,
         title="智慧平安小区 物业管理平台",
         version="0.1.0",
         docs_url="/api/docs",

@@ -14,6 +14,7 @@ from property_console.config import Settings
 from property_console.errors import Forbidden, Unauthorized
 from property_console.security.roles import allowed
 from property_console.services.auth import Principal, principal_for_token
+from sc_core.db import read_only
 
 COOKIE = "sc_session"
 POLICY_ATTR = "__sc_policy__"
@@ -66,7 +67,10 @@ def allow(permission: str) -> Any:
         token = bearer_token(request)
         if token is None:
             raise Unauthorized.one("auth.required", "请先登录", "Login required")
+        reading = read_only(db)  # SQLite: the token check waits for no writer
         who = principal_for_token(db, token)
+        if reading:
+            db.commit()  # end the read; the route's own work is a transaction of its own
         if not allowed(who.role, permission):
             raise Forbidden.one(
                 "auth.forbidden", "当前角色无权执行此操作", f"Role {who.role} may not {permission}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -12,8 +13,11 @@ if TYPE_CHECKING:
     from property_console.events.schemas import EventIn
 
 
-def raise_alarm(session: Session, parsed: EventIn, capture_sha256: str | None) -> Alarm:
-    """Create the alarm an 'alarm' event carries; the zone and snapshot go into its detail."""
+def raise_alarm(
+    session: Session, parsed: EventIn, capture_sha256: str | None, alarm_id: uuid.UUID | None = None
+) -> Alarm:
+    """Add the alarm an 'alarm' event carries (flushed with the caller's next flush); the zone and snapshot go
+    into its detail."""
     assert parsed.alarm is not None
     spec = parsed.alarm
     detail: dict[str, object] = {"event_id": str(parsed.id), **parsed.detail}
@@ -22,6 +26,7 @@ def raise_alarm(session: Session, parsed: EventIn, capture_sha256: str | None) -
     if capture_sha256:
         detail["capture_sha256"] = capture_sha256
     alarm = Alarm(
+        id=alarm_id or uuid.uuid4(),
         kind=spec.kind,
         severity=spec.severity,
         source=parsed.device_serial,
@@ -31,7 +36,6 @@ def raise_alarm(session: Session, parsed: EventIn, capture_sha256: str | None) -
         raised_at=parsed.device_time,
     )
     session.add(alarm)
-    session.flush()
     return alarm
 
 

@@ -1,15 +1,26 @@
-"""ingest(): the single entry point for device events (HTTP route, bus subscriber, tests, benchmarks)."""
+"""ingest() and ingest_many(): the single entry point for device events (HTTP routes, bus bridge, tests, benches).
+
+A batch is stored with a handful of statements whatever its size: one SELECT for the ids already stored, one
+INSERT … ON CONFLICT DO NOTHING for the events (a concurrent copy of the same UUID is a duplicate, not an error),
+the alarms and uplink outbox rows through the ORM's batched flush, one INSERT for the rejects, and one UPDATE per
+device for its last-seen time (events/last_seen.py). Every item gets its own outcome: stored, duplicate, or
+rejected with its reasons — a rejected item is always kept in event_rejects, and never blocks the good ones.
+The caller owns the transaction and commits.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from property_console.api.errors import field_errors_from_pydantic
@@ -17,13 +28,19 @@ from property_console.errors import DomainError, FieldError
 from property_console.events.alarms import alarm_message, raise_alarm
 from property_console.events.broadcast import publish_after_commit
 from property_console.events.captures import store_capture
+from property_console.events.last_seen import touch_devices
+from property_console.events.rejects import keep_rejects
 from property_console.events.schemas import EventIn, EventPublic
 from property_console.events.upstream import queue_upstream
-from property_console.models import Alarm, Device, Event, EventReject
+from property_console.models import Alarm, Event, utcnow
+
+log = logging.getLogger(__name__)
+Payload = Mapping[str, Any] | str | bytes
+Status = Literal["stored", "duplicate", "rejected"]
 
 
 class EventRejected(DomainError):
-    """The payload failed validation; it was kept in event_rejects (commit the session to keep it)."""
+    """The payload was refused; it was kept in event_rejects (commit the session to keep it)."""
 
     status_code = 422
 
@@ -37,110 +54,213 @@ class Ingested:
     created: bool
 
 
-def ingest(session: Session, payload: Mapping[str, Any] | str | bytes, *, source: str = "bus") -> Ingested:
-    """Validate and store one event once (by its UUID); raise its alarm; push it to browsers after commit.
+@dataclass
+class Outcome:
+    """One item of a batch: stored, duplicate (its UUID was stored before) or rejected (kept, with reasons)."""
 
-    The caller owns the transaction and commits. A bad payload raises EventRejected after adding an
-    event_rejects row to the session, so committing keeps the evidence of what the device sent.
+    status: Status
+    id: str | None = None
+    ingested: Ingested | None = None
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def ingest(session: Session, payload: Payload, *, source: str = "bus") -> Ingested:
+    """Store one event once (by its UUID); raise its alarm; push it to browsers after commit.
+
+    A refused payload raises EventRejected after adding its event_rejects row to the session.
     """
-    parsed = _parse(session, payload, source)
-    existing = session.get(Event, parsed.id)
-    if existing is not None:
-        return Ingested(existing, _alarm_of(session, existing), created=False)
+    outcome = ingest_many(session, [payload], source=source)[0]
+    if outcome.ingested is None:
+        raise EventRejected(*outcome.errors)
+    return outcome.ingested
+
+
+def ingest_many(session: Session, payloads: Sequence[Payload], *, source: str = "bus") -> list[Outcome]:
+    """Store a batch of events, each once; one outcome per payload, in order."""
+    outcomes: list[Outcome] = []
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]] = {}
+    rejects: list[tuple[Any, list[FieldError]]] = []
+    for payload in payloads:
+        parsed, errors = _parse(payload)
+        if parsed is None:
+            outcomes.append(Outcome("rejected", _claimed_id(payload), errors=errors))
+            rejects.append((payload, errors))
+        elif parsed.id in fresh:  # the same UUID twice in one batch: the first one counts
+            outcomes.append(Outcome("duplicate", str(parsed.id)))
+        else:
+            outcomes.append(outcome := Outcome("stored", str(parsed.id)))
+            fresh[parsed.id] = (parsed, outcome)
+    if fresh:
+        _store(session, fresh, rejects, source)
+    keep_rejects(session, rejects, source)
+    _resolve_duplicates(session, outcomes)
+    return outcomes
+
+
+def _parse(payload: Payload) -> tuple[EventIn | None, list[FieldError]]:
+    try:
+        if isinstance(payload, str | bytes):
+            return EventIn.model_validate_json(payload), []
+        return EventIn.model_validate(payload), []
+    except ValidationError as exc:
+        return None, field_errors_from_pydantic(list(exc.errors()), skip_prefix=())
+
+
+def _claimed_id(payload: Payload) -> str | None:
+    """The id a refused payload claims (so the sender can match the answer), if it has a usable one."""
+    claimed = payload.get("id") if isinstance(payload, Mapping) else None
+    return claimed if isinstance(claimed, str) and len(claimed) <= 64 and "\x00" not in claimed else None
+
+
+def _store(
+    session: Session,
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]],
+    rejects: list[tuple[Any, list[FieldError]]],
+    source: str,
+) -> None:
+    known = set(session.execute(select(Event.id).where(Event.id.in_(list(fresh)))).scalars())
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for event_id, (parsed, outcome) in fresh.items():
+        if event_id in known:
+            outcome.status = "duplicate"
+        else:
+            rows[event_id] = _event_row(session, parsed)
+    created = _insert_events(session, rows, fresh, rejects)
+    if not created:
+        return
+    for event_id in rows.keys() - created:
+        fresh[event_id][1].status = "duplicate"  # stored concurrently by another transaction
+    alarms = {
+        event_id: raise_alarm(
+            session, fresh[event_id][0], rows[event_id]["capture_sha256"], rows[event_id]["alarm_id"]
+        )
+        for event_id in created
+        if fresh[event_id][0].alarm is not None
+    }
+    session.flush()
+    messages: list[dict[str, Any]] = []
+    for event_id in rows:  # in arrival order
+        if event_id not in created:
+            continue
+        event = Event(**rows[event_id])
+        alarm = alarms.get(event_id)
+        fresh[event_id][1].ingested = Ingested(event, alarm, created=True)
+        queue_upstream(session, event)
+        if alarm is not None:  # first, so a browser knows the alarm when its event arrives
+            messages.append(alarm_message(alarm))
+        messages.append(
+            {"type": "event", "perm": "events:read", "data": EventPublic.model_validate(event).as_json()}
+        )
+    seen = [(r["device_serial"], r["device_time"], r["kind"]) for i, r in rows.items() if i in created]
+    messages += [device_message(device) for device in touch_devices(session, seen)]
+    for message in messages:  # after the savepoints: a savepoint's release would record them on its own
+        publish_after_commit(session, message)
+    log.debug("stored %d events from %s", len(created), source)
+
+
+def _event_row(session: Session, parsed: EventIn) -> dict[str, Any]:
     digest = parsed.capture_sha256
     if parsed.capture is not None:
         digest = store_capture(session, *parsed.capture.image())
+    return {
+        "id": parsed.id,
+        "kind": parsed.kind,
+        "device_serial": parsed.device_serial,
+        "device_time": parsed.device_time.astimezone(dt.UTC),
+        "received_at": utcnow(),
+        "subject": parsed.subject,
+        "subject_name": parsed.subject_name,
+        "decision": parsed.decision,
+        "detail": parsed.detail,
+        "capture_sha256": digest,
+        "alarm_id": uuid.uuid4() if parsed.alarm is not None else None,
+    }
+
+
+def _insert_events(
+    session: Session,
+    rows: dict[uuid.UUID, dict[str, Any]],
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]],
+    rejects: list[tuple[Any, list[FieldError]]],
+) -> set[uuid.UUID]:
+    """INSERT the rows, skipping UUIDs stored meanwhile; returns the ids inserted now.
+
+    Should the database refuse the statement for its data, each row is retried alone and a row it still
+    refuses becomes a reject with the database's reason (the others are stored).
+    """
+    if not rows:
+        return set()
     try:
         with session.begin_nested():
-            alarm = raise_alarm(session, parsed, digest) if parsed.alarm else None
-            event = _event_row(parsed, digest, alarm)
-            session.add(event)
-    except IntegrityError:  # the same UUID arrived concurrently through another path
-        stored = session.execute(select(Event).where(Event.id == parsed.id)).scalar_one()
-        return Ingested(stored, _alarm_of(session, stored), created=False)
-    device = _touch_device(session, parsed)
-    queue_upstream(session, event)
-    _announce(session, event, alarm, device)
-    return Ingested(event, alarm, created=True)
+            return set(session.execute(_insert_skipping_known(session), list(rows.values())).scalars())
+    except (DataError, IntegrityError):
+        log.warning("batch insert refused; storing the %d events one by one", len(rows))
+    created: set[uuid.UUID] = set()
+    for event_id, row in rows.items():
+        try:
+            with session.begin_nested():
+                created |= set(session.execute(_insert_skipping_known(session), [row]).scalars())
+        except (DataError, IntegrityError) as exc:
+            parsed, outcome = fresh[event_id]
+            outcome.status = "rejected"
+            outcome.errors = [_refused(exc)]
+            rejects.append((parsed.model_dump(mode="json", exclude={"capture"}), outcome.errors))
+    return created
 
 
-def _parse(session: Session, payload: Mapping[str, Any] | str | bytes, source: str) -> EventIn:
-    try:
-        if isinstance(payload, str | bytes):
-            return EventIn.model_validate_json(payload)
-        return EventIn.model_validate(payload)
-    except ValidationError as exc:
-        errors = field_errors_from_pydantic(list(exc.errors()), skip_prefix=())
-    _keep_reject(session, payload, source, errors)
-    raise EventRejected(*errors)
+def _insert_skipping_known(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(Event)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(Event)
+    else:  # pragma: no cover - the console runs on SQLite or PostgreSQL
+        return insert(Event).returning(Event.id)
+    return stmt.on_conflict_do_nothing(index_elements=["id"]).returning(Event.id)
 
 
-def _keep_reject(session: Session, payload: Any, source: str, errors: list[FieldError]) -> None:
-    if isinstance(payload, bytes):
-        text = payload.decode("utf-8", errors="replace")
-    elif isinstance(payload, str):
-        text = payload
-    else:
-        text = json.dumps(payload, ensure_ascii=False, default=str)
-    session.add(EventReject(source=source[:64], payload=text, errors=[e.as_dict() for e in errors]))
-    session.flush()
-
-
-def _event_row(parsed: EventIn, digest: str | None, alarm: Alarm | None) -> Event:
-    return Event(
-        id=parsed.id,
-        kind=parsed.kind,
-        device_serial=parsed.device_serial,
-        device_time=parsed.device_time,
-        subject=parsed.subject,
-        subject_name=parsed.subject_name,
-        decision=parsed.decision,
-        detail=parsed.detail,
-        capture_sha256=digest,
-        alarm_id=alarm.id if alarm else None,
+def _refused(exc: Exception) -> FieldError:
+    reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+    return FieldError(
+        "event.refused_by_database", f"数据库拒绝保存该事件：{reason}", f"Refused by the database: {reason}"
     )
 
 
-def _alarm_of(session: Session, event: Event) -> Alarm | None:
-    return session.get(Alarm, event.alarm_id) if event.alarm_id else None
+def _resolve_duplicates(session: Session, outcomes: list[Outcome]) -> None:
+    """Attach the stored event (and its alarm) to every duplicate outcome."""
+    wanted = {uuid.UUID(o.id) for o in outcomes if o.status == "duplicate" and o.ingested is None and o.id}
+    if not wanted:
+        return
+    stored = {e.id: e for e in session.execute(select(Event).where(Event.id.in_(wanted))).scalars()}
+    alarm_ids = [e.alarm_id for e in stored.values() if e.alarm_id]
+    alarms = {a.id: a for a in session.execute(select(Alarm).where(Alarm.id.in_(alarm_ids))).scalars()}
+    fresh = {o.id: o.ingested for o in outcomes if o.status == "stored" and o.ingested is not None}
+    for outcome in outcomes:
+        if outcome.status != "duplicate" or outcome.ingested is not None or not outcome.id:
+            continue
+        first = fresh.get(outcome.id)
+        if first is not None:  # repeated within this batch
+            outcome.ingested = Ingested(first.event, first.alarm, created=False)
+            continue
+        event = stored.get(uuid.UUID(outcome.id))
+        if event is not None:
+            alarm = alarms.get(event.alarm_id) if event.alarm_id else None
+            outcome.ingested = Ingested(event, alarm, created=False)
 
 
-def _touch_device(session: Session, parsed: EventIn) -> Device | None:
-    """Newer news from a device moves its last-seen time and status; a replayed old event changes nothing."""
-    device = session.execute(select(Device).where(Device.serial == parsed.device_serial)).scalar_one_or_none()
-    if device is None:
-        return None
-    last = device.last_seen_at
-    if last is not None and last.tzinfo is None:  # SQLite drops the zone; stored values are UTC
-        last = last.replace(tzinfo=parsed.device_time.tzinfo)
-    if last is not None and last > parsed.device_time:
-        return None
-    device.last_seen_at = parsed.device_time
-    device.status = "offline" if parsed.kind == "device_offline" else "online"
-    return device
-
-
-def _announce(session: Session, event: Event, alarm: Alarm | None, device: Device | None) -> None:
-    session.flush()
-    if alarm is not None:  # first, so a browser knows the alarm when its event arrives
-        publish_after_commit(session, alarm_message(alarm))
-    publish_after_commit(
-        session, {"type": "event", "perm": "events:read", "data": EventPublic.model_validate(event).as_json()}
-    )
-    if device is not None:
-        publish_after_commit(session, device_message(device))
-
-
-def device_message(device: Device) -> dict[str, Any]:
+def device_message(device: Mapping[str, Any]) -> dict[str, Any]:
     """The live-stream message for a device whose status changed."""
+    seen = device.get("last_seen_at")
+    if isinstance(seen, dt.datetime) and seen.tzinfo is None:  # SQLite drops the zone; stored values are UTC
+        seen = seen.replace(tzinfo=dt.UTC)
     return {
         "type": "device",
         "perm": "devices:read",
         "data": {
-            "id": str(device.id),
-            "serial": device.serial,
-            "name": device.name,
-            "status": device.status,
-            "last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None,
+            "id": str(device["id"]),
+            "serial": device["serial"],
+            "name": device["name"],
+            "status": device["status"],
+            "last_seen_at": seen.isoformat() if isinstance(seen, dt.datetime) else None,
         },
     }

@@ -12,12 +12,12 @@ processes wrote to its own broadcaster. Its own rows were already delivered in-p
   (two PostgreSQL transactions committing out of order). The relay keeps such holes below its cursor open
   for GAP_WAIT_S and delivers late rows when they appear; a hole left by a rolled-back transaction expires.
 - Commands (`gate_command`) are not shared: the process that made one forwards it, exactly once.
+- Rows older than five minutes are pruned by events/housekeeping.py, whether or not a stream is open.
 - `SC_LIVE_RELAY=0` (a single-process console) skips the write: `disable_relay(engine)`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import threading
@@ -25,7 +25,7 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, insert, text
+from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.orm import Session
 
 from property_console.db import ConsoleSession
@@ -40,7 +40,6 @@ RECORDED = "sc_live_recorded"
 POLL_S = 0.1
 PG_POLL_S = 1.0
 GAP_WAIT_S = 5.0
-KEEP_S = 300.0
 BATCH = 500
 _relays: dict[int, LiveRelay] = {}
 _disabled: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -133,14 +132,10 @@ class LiveRelay:
         self._thread = None
 
     def _run(self) -> None:
-        next_prune = 0.0
         while not self._stop.is_set():
             try:
                 self._wait()
                 self.poll_once()
-                if time.monotonic() >= next_prune:
-                    self.prune()
-                    next_prune = time.monotonic() + 60
                 if self._failing:
                     log.info("live relay recovered")
                     self._failing = False
@@ -217,12 +212,6 @@ class LiveRelay:
         self.gaps = {k: v for k, v in self.gaps.items() if v > expired}
         self.delivered += sent
         return sent
-
-    def prune(self) -> None:
-        """Drop messages older than KEEP_S (any process may; streams that were away resync anyway)."""
-        with Session(self.engine) as db, db.begin():
-            cutoff = utcnow() - dt.timedelta(seconds=KEEP_S)
-            db.execute(delete(LiveMessage).where(LiveMessage.created_at < cutoff))
 
 
 def disable_relay(engine: Engine) -> None:

@@ -70,6 +70,24 @@ class CaptureIn(BaseModel):
         return value
 
 
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """Where a NUL character hides in a payload (PostgreSQL text refuses it), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _nul_at(str(key), path) if isinstance(key, str) else None
+        found = found or _nul_at(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def _image_type(data: bytes) -> str | None:
     return next((t for magic, t in IMAGE_MAGIC.items() if data.startswith(magic)), None)
 
@@ -103,6 +121,18 @@ class EventIn(BaseModel):
     capture: CaptureIn | None = None
     capture_sha256: Sha256 | None = None
     alarm: AlarmIn | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = _nul_at(data)
+        if where is not None:
+            raise PydanticCustomError(
+                "text.nul",
+                "text must not contain a NUL character (\\u0000)",
+                {"zh": "文本不得包含NUL字符（\\u0000）", "field": where or None},
+            )
+        return data
 
     @field_validator("detail")
     @classmethod

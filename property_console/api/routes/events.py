@@ -17,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from property_console.api.crud import paginate
 from property_console.api.deps import Ctx, allow
 from property_console.errors import DomainError, FieldError, NotFound
-from property_console.events import EventRejected, broadcaster_for, ingest, relay_for
+from property_console.events import broadcaster_for, relay_for
+from property_console.events.ingest import Outcome, ingest_many
 from property_console.events.schemas import EventPublic
 from property_console.models import Capture, Event, EventReject
 from property_console.schemas.common import Page, page_of
@@ -48,14 +49,21 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _one(ctx: Ctx, payload: Any) -> IngestResult:
-    try:
-        done = ingest(ctx.db, payload, source=f"http:{ctx.who.username}")
-    except EventRejected as exc:
-        return IngestResult(id=None, status="rejected", errors=[e.as_dict() for e in exc.errors])
-    status = "stored" if done.created else "duplicate"
-    alarm_id = str(done.alarm.id) if done.alarm else None
-    return IngestResult(id=str(done.event.id), status=status, alarm_id=alarm_id)
+def _result(outcome: Outcome) -> IngestResult:
+    alarm = outcome.ingested.alarm if outcome.ingested else None
+    return IngestResult(
+        id=outcome.id,
+        status=outcome.status,
+        alarm_id=str(alarm.id) if alarm else None,
+        errors=[e.as_dict() for e in outcome.errors],
+    )
+
+
+def _ingest(ctx: Ctx, payloads: list[Any]) -> list[IngestResult]:
+    """Store the events and commit (rejects are kept too), in a worker thread."""
+    outcomes = ingest_many(ctx.db, payloads, source=f"http:{ctx.who.username}")
+    ctx.db.commit()
+    return [_result(o) for o in outcomes]
 
 
 @router.post("/events", status_code=201, response_model=IngestResult)
@@ -64,8 +72,7 @@ async def post_event(
 ) -> Any:
     """Store one event (idempotent by its UUID: a repeat answers 200 'duplicate'); 422 keeps the payload."""
     body = await _body(request)
-    result = await run_in_threadpool(_one, ctx, body)
-    await run_in_threadpool(ctx.db.commit)  # a reject row is kept too
+    (result,) = await run_in_threadpool(_ingest, ctx, [body])
     if result.status == "rejected":
         raise DomainError(*[FieldError(**e) for e in result.errors], status_code=422)
     if result.status == "duplicate":
@@ -75,7 +82,8 @@ async def post_event(
 
 @router.post("/events/batch", response_model=list[IngestResult])
 async def post_batch(request: Request, ctx: Annotated[Ctx, allow("events:ingest")]) -> Any:
-    """Store up to 500 events in one transaction; each gets its own result (bad ones are kept as rejects)."""
+    """Store up to 500 events in one transaction; each gets its own result, in order: stored, duplicate, or
+    rejected with its reasons (a rejected item is kept in event_rejects and never blocks the others)."""
     body = await _body(request)
     try:
         items = json.loads(body)
@@ -85,9 +93,7 @@ async def post_batch(request: Request, ctx: Annotated[Ctx, allow("events:ingest"
         raise DomainError.one(
             "batch.invalid", "应为不超过500条事件的JSON数组", "Expected a JSON array of ≤500 events"
         )
-    results = await run_in_threadpool(lambda: [_one(ctx, item) for item in items])
-    await run_in_threadpool(ctx.db.commit)
-    return results
+    return await run_in_threadpool(_ingest, ctx, items)
 
 
 @router.get("/events", response_model=Page[dict[str, Any]])
