@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,9 +12,9 @@ from devices.bus import DeviceState, Event, Transport, parse_topic, state_topic
 from devices.bus.topics import event_topic
 from property_console.errors import DomainError
 from property_console.events import ingest
+from property_console.presence_watch import PresenceWatch
 
 log = logging.getLogger(__name__)
-STATE_NS = uuid.UUID("0f8e1c52-9d0b-4c55-8f7e-3b1d2a6c9e41")
 
 
 PERIMETER_RECORDS = frozenset({"partition_state", "bypass", "command_rejected", "notify"})
@@ -61,27 +60,16 @@ def to_ingest_payload(event: Event) -> dict[str, Any] | None:
     }
 
 
-def state_payload(state: DeviceState) -> dict[str, Any]:
-    """A retained online/offline state as a device_online/device_offline event (same state twice = one event)."""
-    kind = "device_online" if state.online else "device_offline"
-    event_id = uuid.uuid5(STATE_NS, f"{state.device_id}|{state.online}|{state.ts.isoformat()}")
-    return {
-        "id": str(event_id),
-        "kind": kind,
-        "device_serial": state.device_id,
-        "device_time": state.ts.isoformat(),
-        "detail": {k: v for k, v in state.info.items() if isinstance(v, str | int | float | bool)},
-    }
-
-
 class BusBridge:
     """Subscribes `sc/<community>/+/event/+` and `.../state`; every message is stored once or kept as a reject."""
 
     def __init__(self, transport: Transport, community: str, sessions: sessionmaker[Session]) -> None:
         self.transport, self.community, self.sessions = transport, community, sessions
         self.stored = self.rejected = 0
+        self.presence = PresenceWatch(sessions)
 
     def start(self) -> BusBridge:
+        self.presence.start()
         self.transport.subscribe(event_topic(self.community, "+", "+"), self._on_event)
         self.transport.subscribe(state_topic(self.community, "+"), self._on_state)
         return self
@@ -92,6 +80,7 @@ class BusBridge:
         except ValidationError:
             self._ingest(payload, topic)  # not even an envelope: ingest keeps it as a reject with the reason
             return
+        self.presence.heard(event.device_id)
         if event.device_id != parse_topic(topic).device_id:
             log.warning("event %s claims device %s on topic %s", event.id, event.device_id, topic)
         mapped = to_ingest_payload(event)
@@ -123,7 +112,10 @@ class BusBridge:
         except ValidationError:
             self._ingest(payload, topic)
             return
-        self._ingest(state_payload(state), topic)
+        self.presence.on_state(state)  # transitions only: presence intervals, status, timeline event
+
+    def stop(self) -> None:
+        self.presence.stop()
 
     def _ingest(self, payload: dict[str, Any] | bytes, topic: str) -> None:
         with self.sessions() as db:

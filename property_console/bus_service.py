@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from devices.bus import BrokerProcess, MqttSettings, MqttTransport, start_broker_process
 from property_console.access_config import AccessConfigPublisher, publisher_for
@@ -14,23 +13,11 @@ from property_console.config import Settings
 from property_console.runtime import Runtime
 
 log = logging.getLogger(__name__)
-SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
 
 
 def mqtt_settings(url: str) -> MqttSettings:
-    """mqtt://user:pass@host:port, or mqtts://…[?ca=/path/ca.pem] (TLS; system CA bundle by default)."""
-    parts = urlsplit(url)
-    ca = parse_qs(parts.query).get("ca", [SYSTEM_CA])[0]
-    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
-        raise ValueError(f"SC_MQTT_URL must look like mqtt://host:1883, got {url!r}")
-    return MqttSettings(
-        host=parts.hostname,
-        port=parts.port or (8883 if parts.scheme == "mqtts" else 1883),
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        tls_ca=ca if parts.scheme == "mqtts" else None,
-        client_id="sc-console",
-    )
+    """The console's broker settings from SC_MQTT_URL (see MqttSettings.from_url)."""
+    return MqttSettings.from_url(url, client_id="sc-console")
 
 
 @dataclass
@@ -48,6 +35,7 @@ class ConsoleBus:
         if self.access_config is not None:
             self.access_config.stop()
         self.gate_commands.stop()
+        self.bridge.stop()
         self.transport.stop()
         if self.broker is not None:
             self.broker.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -9,6 +10,9 @@ import uvicorn
 from sqlalchemy import Engine
 
 from devices.bus import CommandClient
+from devices.children import stop_all
+from devices.lifecycle import exit_on_signals, route_signals
+from devices.net import PortInUse, ensure_port_free
 from property_console.api.app import create_app
 from property_console.bus_service import ConsoleBus, start_bus
 from property_console.events import broadcaster_for, stop_relay
@@ -38,20 +42,42 @@ def run(
     uplink: UplinkSettings | None = None,
     services: Sequence[Callable[[ConsoleBus], Callable[[], None]]] = (),
 ) -> None:
-    """`services` start after the bus (e.g. the demo's perimeter service) and return their stop function."""
+    """`services` start after the bus (e.g. the demo's perimeter service) and return their stop function.
+
+    SIGTERM and SIGINT stop everything started here, children included (devices/lifecycle.py); a port already
+    taken ends the process with one line naming it (SystemExit), before anything starts.
+    """
+    exit_on_signals()
+    try:
+        ensure_port_free(host, port, "HTTP")
+        with contextlib.ExitStack() as started:
+            _serve(rt, host, port, uplink, services, started)
+    except PortInUse as exc:
+        raise SystemExit(str(exc)) from None
+    finally:
+        stop_all()  # any child a component left behind
+
+
+def _serve(
+    rt: Runtime,
+    host: str,
+    port: int,
+    uplink: UplinkSettings | None,
+    services: Sequence[Callable[[ConsoleBus], Callable[[], None]]],
+    started: contextlib.ExitStack,
+) -> None:
     app = create_app(rt.settings, rt.engine)
     bus = start_bus(rt)  # SC_MQTT_URL, or an embedded broker: device events in, gate commands out
+    started.callback(bus.stop)
     community = rt.settings.community_code
     app.state.perimeter = PerimeterLink(bus.transport, community, broadcaster_for(rt.engine))
     app.state.door_commands = CommandClient(bus.transport, community)
-    stops = [start(bus) for start in services]
+    for start in services:
+        started.callback(start(bus))
     worker = start_uplink(rt, app, uplink)  # district uplink when SC_UPLINK_URL (or `uplink`) is set
-    try:
-        config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
-        StreamClosingServer(config, rt.engine).run()
-    finally:
-        for stop in reversed(stops):
-            stop()
-        if worker is not None:
-            worker.stop()
-        bus.stop()
+    if worker is not None:
+        started.callback(worker.stop)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)
+    server = StreamClosingServer(config, rt.engine)
+    route_signals(server.handle_exit)  # uvicorn re-raises a stop signal after its shutdown: it lands here
+    server.run()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import socket
 from dataclasses import dataclass
 from typing import Any
 
 from devices._loop import LoopThread
+from devices.net import ensure_port_free, free_port
 
 DEFAULT_PORT = 1884
 log = logging.getLogger(__name__)
@@ -38,13 +38,11 @@ def _config(host: str, port: int) -> dict[str, Any]:
 
 
 def start_embedded_broker(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> BrokerHandle:
-    """Start amqtt on host:port in a background thread (port 0: any free port); anonymous."""
+    """Start amqtt on host:port in a background thread (port 0: any free port); anonymous; PortInUse if taken."""
     from amqtt.broker import Broker
 
-    if port == 0:
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            port = probe.getsockname()[1]
+    port = port or free_port(host)
+    ensure_port_free(host, port, "MQTT")
     for name in ("amqtt", "transitions"):
         logging.getLogger(name).setLevel(logging.ERROR)
     loop = LoopThread("amqtt-broker")

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from property_console.events.localtime import as_utc, day_start, local, today
+from property_console.events import presence
+from property_console.events.localtime import day_start, local, today
 from property_console.models import Alarm, Device, Event, utcnow
 from property_console.models.access import VisitorPass
 
@@ -82,17 +83,13 @@ def alarms(session: Session, tz: ZoneInfo, days: int) -> dict[str, Any]:
 
 
 def availability(session: Session, tz: ZoneInfo, days: int) -> list[dict[str, Any]]:
-    """Share of the window each device was online, from its device_online/device_offline events."""
+    """Share of the window each device was online, from its presence intervals (events/presence.py)."""
     start = day_start(tz, today(tz) - dt.timedelta(days=days - 1))
     end = utcnow()
     out = []
     for device in session.execute(select(Device).order_by(Device.kind, Device.name)).scalars():
-        changes = session.execute(
-            select(Event.kind, Event.device_time)
-            .where(Event.device_serial == device.serial, Event.kind.in_(("device_online", "device_offline")))
-            .order_by(Event.device_time)
-        ).all()
-        share = _online_share([(k, as_utc(t)) for k, t in changes], device.status, start, end)
+        spans = presence.intervals(session, device.serial, start)
+        share = presence.online_share(spans, start, end)
         out.append(
             {
                 "serial": device.serial,
@@ -100,7 +97,7 @@ def availability(session: Session, tz: ZoneInfo, days: int) -> list[dict[str, An
                 "kind": device.kind,
                 "status": device.status,
                 "availability": None if share is None else round(share, 4),
-                "offline_events": sum(1 for k, t in changes if k == "device_offline" and as_utc(t) >= start),
+                "offline_events": presence.offline_count(spans, start),
             }
         )
     return out
@@ -146,28 +143,3 @@ def bundle(
         if progress:
             progress(i, len(SECTIONS))
     return out
-
-
-def _online_share(
-    changes: list[tuple[str, dt.datetime]], status: str, start: dt.datetime, end: dt.datetime
-) -> float | None:
-    """Online fraction of [start, end]; the state before the first change is inferred, else unknown."""
-    before = [k for k, t in changes if t < start]
-    inside = [(k, t) for k, t in changes if start <= t <= end]
-    if before:
-        online = before[-1] == "device_online"
-    elif inside:
-        online = inside[0][0] == "device_offline"  # it went offline, so it was online before
-    elif status in ("online", "offline"):
-        return 1.0 if status == "online" else 0.0
-    else:
-        return None
-    up, cursor = 0.0, start
-    for kind, at in inside:
-        if online:
-            up += (at - cursor).total_seconds()
-        online, cursor = kind == "device_online", at
-    if online:
-        up += (end - cursor).total_seconds()
-    total = (end - start).total_seconds()
-    return up / total if total > 0 else None

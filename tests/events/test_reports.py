@@ -1,4 +1,4 @@
-"""Report arithmetic: device availability from online/offline changes, passes bucketed in local time."""
+"""Report arithmetic: passes bucketed in local time (availability: tests/events/test_presence.py)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from property_console.events import ingest
-from property_console.events.reports import _online_share, passes
+from property_console.events.reports import passes
 from property_console.runtime import Runtime
 from tests.events.conftest import event_payload
-
-T0 = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
-H = dt.timedelta(hours=1)
-
-
-def test_availability_from_changes() -> None:
-    changes = [("device_offline", T0 + 2 * H), ("device_online", T0 + 3 * H)]
-    assert _online_share(changes, "online", T0, T0 + 4 * H) == 0.75
-    # the last change before the window decides the starting state
-    before = [("device_offline", T0 - H), ("device_online", T0 + H)]
-    assert _online_share(before, "online", T0, T0 + 4 * H) == 0.75
-
-
-def test_availability_without_changes_follows_status_or_is_unknown() -> None:
-    assert _online_share([], "online", T0, T0 + H) == 1.0
-    assert _online_share([], "offline", T0, T0 + H) == 0.0
-    assert _online_share([], "unknown", T0, T0 + H) is None
 
 
 def test_passes_bucket_by_local_day(runtime: Runtime) -> None:

@@ -102,7 +102,7 @@ class GateCommandForwarder:
 
     def stop(self) -> None:
         """Stop listening."""
-        if self._loop is not None and self._queue is not None:
+        if self._loop is not None and self._queue is not None and not self._loop.is_closed():
             queue = self._queue
             self._loop.call_soon_threadsafe(queue.put_nowait, None)
         self._thread.join(5)
