@@ -16,11 +16,10 @@ import numpy as np
 from access.config import GalleryConfig
 from access.decision import Category, Debouncer, Decision, LocalCache, debounce_key, decide, decide_qr
 from access.engine import FaceEngine, FaceResult
-from access.event_buffer import EventBuffer
 from access.gallery import Gallery
 from access.liveness import LivenessConfig, Verdict, check
 from access.passes import PassRefused, verify_pass
-from access.ports import Frame, FrameSource, LockRelay, Signals
+from access.ports import DoorEvents, Frame, FrameSource, LockRelay, Signals
 from access.tracker import FaceTracker
 
 Landmarks68 = Callable[[np.ndarray, FaceResult], np.ndarray]
@@ -42,7 +41,7 @@ class DoorConfig:
 
 
 class DoorController:
-    """Decides locally (works offline): the gallery and passes are local, events go through EventBuffer."""
+    """Decides locally (works offline): the gallery and passes are local, events go to DoorEvents (the outbox, or a JSONL buffer)."""
 
     def __init__(
         self,
@@ -52,7 +51,7 @@ class DoorController:
         cache: LocalCache,
         relay: LockRelay,
         signals: Signals,
-        events: EventBuffer,
+        events: DoorEvents,
         landmarks68: Landmarks68 | None = None,
     ) -> None:
         self.config = config

@@ -50,6 +50,18 @@ class Signals(Protocol):
         ...
 
 
+class DoorEvents(Protocol):
+    """Where the controller hands its events: the bus outbox, or a local JSONL buffer without a bus."""
+
+    def publish(self, event: dict[str, Any]) -> object:
+        """Take one event (never raises for an unreachable bus)."""
+        ...
+
+    def flush(self) -> bool:
+        """Deliver what waits; True when nothing does."""
+        ...
+
+
 class EventSink(Protocol):
     """Where door events go (the bus); raises ConnectionError/OSError while unreachable."""
 

@@ -24,6 +24,7 @@ import httpx
 import uvicorn
 
 from devices.bus import BusClient, Event, InProcessBus
+from devices.edge import EdgeBus
 from devices.faults import PtyLink
 from devices.modbus import PerimeterHostSimulator
 from devices.net import free_port
@@ -203,7 +204,8 @@ def run_console(name: str, sims: list[PerimeterHostSimulator], cfg: SiteConfig, 
         lambda e: bus_at.setdefault(str(e.data["zone"]), time.perf_counter()), kind="alarm"
     )
     console = Console(hub, cfg.community)
-    service = PerimeterService(cfg, hub.connect()).start()
+    edge = EdgeBus(hub.connect(), cfg.community, "perimeter", Path(tempfile.mkdtemp()), kind="perimeter")
+    service = PerimeterService(cfg, edge).start()
     for p in cfg.partitions:
         service.poller.submit(sm.Arm(partition_id=p.id, at=time.time(), who="bench"))
     time.sleep(0.5)

@@ -17,7 +17,6 @@ import queue
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,18 +39,16 @@ class IntakeStats:
 
 
 def broker_settings(s: DistrictSettings) -> MqttSettings:
-    u = urlsplit(s.mqtt_url)
-    if u.scheme not in ("mqtt", "mqtts") or not u.hostname:
-        raise ValueError(f"SCD_MQTT_URL must be mqtt://host:port or mqtts://host:port, not {s.mqtt_url!r}")
-    return MqttSettings(
-        host=u.hostname,
-        port=u.port or (8883 if u.scheme == "mqtts" else 1883),
+    parsed = MqttSettings.from_url(
+        s.mqtt_url,
         client_id=s.mqtt_client_id,
         username=s.mqtt_username or None,
         password=s.mqtt_password or None,
-        tls_ca=s.mqtt_tls_ca if u.scheme == "mqtts" else None,
         clean_session=False,
     )
+    if parsed.tls_ca is not None and s.mqtt_tls_ca:
+        parsed = parsed.model_copy(update={"tls_ca": s.mqtt_tls_ca})
+    return parsed
 
 
 class MqttIntake:

@@ -172,25 +172,6 @@ def replay(
         console.print(f"{p.id}: {machine.state(p.id).value}", highlight=False)
 
 
-def mqtt_settings_from(url: str, device_id: str, community: str) -> Any:
-    """MqttSettings for `mqtt://[user:pass@]host:port` with this service's offline last will."""
-    from urllib.parse import unquote, urlsplit
-
-    from devices.bus import MqttSettings, with_last_will
-
-    parts = urlsplit(url)
-    if parts.scheme != "mqtt" or not parts.hostname:
-        raise typer.BadParameter(f"expected mqtt://host:port, got {url!r}")
-    settings = MqttSettings(
-        host=parts.hostname,
-        port=parts.port or 1883,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        client_id=f"sc-{device_id}-{community}"[:64],
-    )
-    return with_last_will(settings, community, device_id)
-
-
 @app.command()
 def run(
     site: SiteArg,
@@ -198,28 +179,31 @@ def run(
         str, typer.Option(envvar="SC_MQTT_URL", help="broker, e.g. mqtt://127.0.0.1:1883")
     ] = "mqtt://127.0.0.1:1884",
     device_id: Annotated[str, typer.Option(help="bus device id of this service")] = "perimeter",
+    data_dir: Annotated[
+        Path, typer.Option(envvar="SC_PERIMETER_DATA", help="the outbox lives here (alarms kept until sent)")
+    ] = Path("var/perimeter"),
+    ca: Annotated[str | None, typer.Option(help="CA bundle for mqtts://")] = None,
+    cert: Annotated[str | None, typer.Option(help="client certificate (PEM) for mqtts://")] = None,
+    key: Annotated[str | None, typer.Option(help="client key (PEM) for mqtts://")] = None,
 ) -> None:
-    """Run the perimeter service: poll hosts, alarm state machine, relays, cameras, bus (Ctrl-C stops)."""
-    import logging
-    import threading
+    """Run the perimeter service: poll hosts, alarm state machine, relays, cameras, bus (Ctrl-C stops).
 
-    from devices.bus import MqttTransport
+    Starts even while the broker is unreachable: alarms wait in the outbox on disk and go out, in order, as
+    soon as the broker is back."""
+    import logging
+
+    from devices.edge import BusConfig, EdgeBus, run_until_stopped
     from perimeter.service import PerimeterService
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = _load(site)
-    transport = MqttTransport(mqtt_settings_from(mqtt_url, device_id, cfg.community)).start()
     try:
-        transport.wait_connected()
-    except Exception as exc:
-        console.print(f"[red]无法连接消息总线 / cannot reach the broker[/red] {mqtt_url}: {exc}")
-        raise typer.Exit(1) from exc
-    service = PerimeterService(cfg, transport, device_id=device_id).start()
+        bus = BusConfig(url=mqtt_url, ca=ca, cert=cert, key=key)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--mqtt-url") from exc
+    edge = EdgeBus.connect(
+        bus, community=cfg.community, device_id=device_id, data_dir=data_dir, kind="perimeter"
+    )
+    service = PerimeterService(cfg, edge).start()
     console.print(f"周界服务运行中 / perimeter service running ({len(cfg.zones)} zones), Ctrl-C 停止")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        service.stop()
-        transport.stop()
+    run_until_stopped([service.stop, edge.close])

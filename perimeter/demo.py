@@ -11,8 +11,9 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.bus import Transport
+from devices.bus import MqttTransport
 from devices.camera import CameraSimulator
+from devices.edge import BusConfig, EdgeBus
 from devices.modbus import PerimeterHostSimulator
 from devices.net import free_port
 from devices.relay_sim import ModbusRelayBoardSimulator
@@ -48,7 +49,12 @@ def simulated_site(site: SiteConfig, community: str, stops: list[Callable[[], No
     return site.model_copy(update={"community": community, "cameras": cams, "outputs": outputs})
 
 
-def start_demo(transport: Transport, community: str, site_path: Path = DEMO_SITE) -> Callable[[], None]:
+def start_demo(
+    transport: MqttTransport,
+    community: str,
+    site_path: Path = DEMO_SITE,
+    data_dir: Path = Path("var/demo/perimeter"),
+) -> Callable[[], None]:
     """Start simulators and the service on `transport`; return the function that stops them all."""
     stops: list[Callable[[], None]] = []
     site = load_site(site_path)
@@ -60,7 +66,14 @@ def start_demo(transport: Transport, community: str, site_path: Path = DEMO_SITE
             continue
         sim = PerimeterHostSimulator(h.inputs).start_tcp(h.host, h.port)
         stops.append(sim.stop)
-    service = PerimeterService(simulated_site(site, community, stops), transport).start()
+    b = transport.settings
+    bus = BusConfig(url=b.url, username=b.username, password=b.password, ca=b.tls_ca)
+    # its own link and outbox, as a real perimeter box has
+    edge = EdgeBus.connect(
+        bus, community=community, device_id="perimeter", data_dir=data_dir, kind="perimeter"
+    )
+    stops.append(edge.close)
+    service = PerimeterService(simulated_site(site, community, stops), edge).start()
     stops.append(service.stop)
 
     def stop_all() -> None:

@@ -7,7 +7,6 @@ Slow or remote calls that must not hold the poll thread (escape doors waiting fo
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -16,8 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from access.edge.fire import BusEscapeDoors
-from devices.bus import BusClient, Transport, announce_offline, keep_online
+from devices.edge import EdgeBus
+from devices.edge.fire import BusEscapeDoors
 from perimeter import state_machine as sm
 from perimeter.bus_link import BusAlarmSink, serve
 from perimeter.cameras import CameraSnapshots, MediaStore
@@ -62,8 +61,7 @@ class PerimeterService:
     """Start with `start()`, stop with `stop()`; devices/relays/cameras/doors may be injected (tests)."""
 
     site: SiteConfig
-    transport: Transport
-    device_id: str = "perimeter"
+    edge: EdgeBus
     devices: dict[str, Registers] | None = None
     relays: RelayOutputs | None = None
     cameras: SnapshotProvider | None = None
@@ -74,7 +72,8 @@ class PerimeterService:
 
     def __post_init__(self) -> None:
         site, community = self.site, self.site.community
-        self.bus = BusClient(self.transport, community)
+        self.device_id, self.transport = self.edge.device_id, self.edge.transport
+        self.bus = self.edge.events  # alarms and records: on disk before the first send, never lost
         self.media = MediaStore()
         self._owned: list[Callable[[], None]] = []
         if self.cameras is None:
@@ -115,7 +114,6 @@ class PerimeterService:
         """Open serial hosts, answer bus commands, announce online, start polling."""
         self._serial = connect_serial_hosts(self.site, self.poller)
         serve(self.transport, self.site.community, self.poller, self.sink, applied=self.publish_state)
-        keep_online(self.transport, self.bus, self.device_id, kind="perimeter", zones=len(self.site.zones))
         self.transport.on_connected(self.status.forget)  # a restarted broker may have lost the retained state
         self.publish_state()
         self._thread.start()
@@ -150,12 +148,10 @@ class PerimeterService:
             log.debug("state not published: %s", exc)
 
     def stop(self) -> None:
-        """Stop polling, announce offline, close devices."""
+        """Stop polling and close devices (the caller closes the edge bus: offline, outbox flushed)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(10)
-        with contextlib.suppress(ConnectionError):  # the broker is gone: its last will says offline
-            announce_offline(self.bus, self.device_id)
         for c in getattr(self, "_serial", []):
             c.close()
         for close in reversed(self._owned):

@@ -9,6 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from devices.edge import BusConfig
 from plate_gate.barrier import BarrierTiming
 from plate_gate.decision import Direction, GateRules, TemporaryPolicy
 
@@ -65,13 +66,6 @@ class ConsoleConfig(_Strict):
     username: str
     password: str
     interval_s: float = Field(default=30.0, gt=0)
-
-
-class BusConfig(_Strict):
-    host: str = "127.0.0.1"
-    port: int = 1883
-    username: str | None = None
-    password: str | None = None
 
 
 class PushConfig(_Strict):

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from devices.bus import (
-    Ack,
-    BufferedPublisher,
-    BusClient,
-    Command,
-    MqttSettings,
-    MqttTransport,
-    Transport,
-    announce_offline,
-    keep_online,
-    serve_commands,
-    with_last_will,
-)
+from devices.bus.transport import TrackedTransport
+from devices.edge import EdgeBus
 from devices.modbus import ModbusAdapter, ModbusConfig
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
 from plate_gate.barrier import Barrier
@@ -72,22 +59,15 @@ def loop_sensor(cfg: LoopConfig) -> LoopSensor:
     return MemoryLoopSensor()
 
 
-def bus_transport(cfg: GateConfig) -> Transport | None:
-    """MQTT to the configured broker, or None when the lane runs without a bus."""
+def edge_bus(cfg: GateConfig, transport: TrackedTransport | None = None) -> EdgeBus | None:
+    """The lane's link to the bus (an injected transport, or MQTT to the configured broker); None without."""
+    if transport is not None:
+        return EdgeBus(transport, cfg.community, cfg.gate, cfg.data_dir, kind="gate")
     if cfg.bus is None:
         return None
-    b = cfg.bus
-    settings = MqttSettings(
-        host=b.host, port=b.port, username=b.username, password=b.password, client_id=f"gate-{cfg.gate}"
+    return EdgeBus.connect(
+        cfg.bus, community=cfg.community, device_id=cfg.gate, data_dir=cfg.data_dir, kind="gate"
     )
-    return MqttTransport(
-        with_last_will(settings, cfg.community, cfg.gate)
-    ).start()  # offline when the link dies
-
-
-def _offline(bus: BusClient, gate: str) -> None:
-    with contextlib.suppress(ConnectionError):  # no broker: its last will says offline
-        announce_offline(bus, gate)
 
 
 @dataclass
@@ -98,7 +78,7 @@ class GateRuntime:
     store: LocalGateStore
     barrier: Barrier
     process: GateProcess
-    publisher: BufferedPublisher | None
+    edge: EdgeBus | None
     sync: ConsoleSync | None
     stoppers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -113,7 +93,7 @@ class GateRuntime:
 def build_gate(
     cfg: GateConfig,
     *,
-    transport: Transport | None = None,
+    transport: TrackedTransport | None = None,
     driver: RelayDriver | None = None,
     loop: LoopSensor | None = None,
     http: httpx.Client | None = None,
@@ -131,30 +111,24 @@ def build_gate(
     )
     barrier = Barrier(open_relay, loop or loop_sensor(cfg.loop), close_relay=close_relay, timing=cfg.timing())
     stoppers: list[Callable[[], None]] = [store.close]
-    transport = transport or bus_transport(cfg)
-    publisher = bus = None
-    if transport is not None:
-        publisher = BufferedPublisher(transport, cfg.data_dir / "bus-buffer.db")
-        stoppers.append(publisher.stop)
-        bus = BusClient(publisher, cfg.community)
+    edge = edge_bus(cfg, transport)
+    if edge is not None:
+        stoppers.append(edge.close)  # runs last (stoppers run in reverse): offline, outbox flushed
     lane = Lane(cfg.gate, cfg.car_park, cfg.direction)
-    keep = bus is None or cfg.capture_days > 0  # with a bus the console has the capture
+    keep = edge is None or cfg.capture_days > 0  # with a bus the console has the capture
     process = GateProcess(
         lane,
         store,
         barrier,
-        bus,
+        edge.events if edge else None,
         rules=cfg.rules.rules(),
         clock=now,
         captures=cfg.data_dir / "captures" if keep else None,
         capture_days=cfg.capture_days,
     )
     process.prune_captures(now())
-    if transport is not None:
-        serve_commands(transport, cfg.community, cfg.gate, command_handler(process))
-        presence = BusClient(transport, cfg.community)
-        keep_online(transport, presence, cfg.gate, kind="gate")
-        stoppers.append(partial(_offline, presence, cfg.gate))
+    if edge is not None:
+        edge.serve({BARRIER_COMMAND: process.confirm})
     stoppers.append(barrier.start().stop)
     sync = None
     if cfg.console is not None:
@@ -164,15 +138,4 @@ def build_gate(
             client, store, cfg.car_park, username=c.username, password=c.password, interval_s=c.interval_s
         )
         stoppers.append(sync.stop)
-    return GateRuntime(cfg, store, barrier, process, publisher, sync, stoppers)
-
-
-def command_handler(process: GateProcess) -> Callable[[Command], Ack]:
-    """Bus commands this lane serves: ``barrier`` (a staff decision from the console)."""
-
-    def handle(command: Command) -> Ack:
-        if command.name != BARRIER_COMMAND:
-            return Ack(command_id=command.id, ok=False, detail=f"unknown command {command.name}")
-        return process.confirm(command)
-
-    return handle
+    return GateRuntime(cfg, store, barrier, process, edge, sync, stoppers)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from access.controller import DoorController
-from devices.bus import Ack, Command, Transport, serve_commands
+from devices.bus import Ack, Command
 from devices.bus.commands import CommandHandler
 
 
@@ -25,17 +25,3 @@ def open_handler(controller: DoorController, lock_ok: Callable[[], bool] | None 
         return Ack(command_id=command.id, ok=True, detail=detail, result={"opened": opened})
 
     return handle
-
-
-def serve_door_commands(
-    transport: Transport, community: str, door_id: str, handlers: Mapping[str, CommandHandler]
-) -> None:
-    """One subscription for every door command; an unknown name is refused in its ack."""
-
-    def dispatch(command: Command) -> Ack:
-        handler = handlers.get(command.name)
-        if handler is None:
-            return Ack(command_id=command.id, ok=False, detail=f"unknown command {command.name}")
-        return handler(command)
-
-    serve_commands(transport, community, door_id, dispatch)

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from devices.edge import BusConfig
 from devices.modbus import ModbusConfig
 
 
@@ -37,15 +38,6 @@ class InputsConfig(_Strict):
     alarm_host_port: str | None = None
     contact_zone: int = 1
     fire_zone: int | None = None
-
-
-class BusConfig(_Strict):
-    """MQTT broker; events are buffered on disk (data_dir/bus-buffer.db) while it is away."""
-
-    host: str = "127.0.0.1"
-    port: int = 1883
-    username: str | None = None
-    password: str | None = None
 
 
 class ConsoleConfig(_Strict):

@@ -1,12 +1,13 @@
-"""Fire linkage over the bus: perimeter/ sends `cmd/fire {active, reason}` to each escape-route door."""
+"""The door's side of the fire linkage: `cmd/fire` (devices/edge/fire.py) switches its perimeter fire source."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from access.edge.inputs import FireSources
-from devices.bus import Ack, Command, CommandClient, Transport
+from devices.bus import Ack, Command
 from devices.bus.commands import CommandHandler
+from devices.edge.fire import FireArgs
 
 
 def fire_handler(
@@ -27,8 +28,9 @@ def fire_handler(
     def handle(command: Command) -> Ack:
         if not escape_route:
             return Ack(command_id=command.id, ok=False, detail="not an escape-route door / 非疏散通道门")
-        active = bool(command.args.get("active", True))
-        fire.set("perimeter", active, str(command.args.get("reason", ""))[:200])
+        args = FireArgs.of(command)
+        active = args.active
+        fire.set("perimeter", active, args.reason)
         now_released = released() if released is not None else active
         state = "released" if now_released else "restored"
         result = {"fire": active, "released": now_released}
@@ -37,36 +39,3 @@ def fire_handler(
         return Ack(command_id=command.id, ok=True, detail=state, result=result)
 
     return handle
-
-
-class BusEscapeDoors:
-    """perimeter.linkage.EscapeDoors over the bus: each door gets `cmd/fire` and must ack it."""
-
-    def __init__(self, transport: Transport, community: str, timeout_s: float = 3.0) -> None:
-        self.commands = CommandClient(transport, community)
-        self.timeout_s = timeout_s
-
-    def release(self, door_ids: Sequence[str], *, reason: str) -> None:
-        """Release every door; raises after trying all of them if any did not acknowledge."""
-        self.set(door_ids, True, reason)
-
-    def restore(self, door_ids: Sequence[str], *, reason: str) -> None:
-        """End fire mode on every door."""
-        self.set(door_ids, False, reason)
-
-    def set(self, door_ids: Sequence[str], active: bool, reason: str) -> None:
-        """Send the fire command to each door."""
-        failed = []
-        for door in door_ids:
-            command = Command(
-                name="fire", args={"active": active, "reason": reason}, timeout_s=self.timeout_s
-            )
-            try:
-                ack = self.commands.send(door, command)
-            except TimeoutError:
-                failed.append(door)
-                continue
-            if not ack.ok:
-                failed.append(door)
-        if failed:
-            raise ConnectionError(f"doors did not acknowledge fire command: {', '.join(failed)}")

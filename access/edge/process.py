@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -15,7 +14,7 @@ import numpy as np
 from access.config import AccessConfig
 from access.controller import DoorConfig, DoorController
 from access.edge.camera import CameraFrames
-from access.edge.commands import open_handler, serve_door_commands
+from access.edge.commands import open_handler
 from access.edge.config import DoorProcessConfig, RelayConfig
 from access.edge.events import BusEventSink
 from access.edge.fire import fire_handler
@@ -27,18 +26,10 @@ from access.edge.sync import ConsoleSync
 from access.engine import FaceEngine, FaceResult, create_engine
 from access.event_buffer import EventBuffer
 from access.liveness import LivenessConfig
-from access.ports import FrameSource
-from devices.bus import (
-    BufferedPublisher,
-    BusClient,
-    MqttSettings,
-    MqttTransport,
-    Transport,
-    announce_offline,
-    config_topic,
-    keep_online,
-    with_last_will,
-)
+from access.ports import DoorEvents, FrameSource
+from devices.bus import config_topic
+from devices.bus.transport import TrackedTransport
+from devices.edge import EdgeBus
 from devices.modbus import ModbusAdapter
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
 from devices.serial import AlarmHostClient
@@ -71,7 +62,7 @@ class DoorProcess:
         config: DoorProcessConfig,
         *,
         engine: FaceEngine | None = None,
-        transport: Transport | None = None,
+        transport: TrackedTransport | None = None,
         http: httpx.Client | None = None,
         source: FrameSource | None = None,
     ) -> None:
@@ -86,44 +77,38 @@ class DoorProcess:
         self.sync_requested = threading.Event()
         self._threads: list[threading.Thread] = []
         self._closers: list[Any] = []
-        self.publisher = self._bus(transport)
-        self.bus = BusClient(self.publisher, config.community) if self.publisher else None
-        self.sink = BusEventSink(self.bus) if self.bus else None
-        events = EventBuffer(self.sink or NoBus(), config.data_dir / "events.jsonl")
+        self.edge = self._edge(transport)
+        self.sink = BusEventSink(self.edge.events) if self.edge else None
+        backlog = EventBuffer(self.sink or NoBus(), config.data_dir / "events.jsonl")
+        # With a bus the outbox is the door's one buffer (a JSONL backlog left by an older version is moved
+        # into it once); without one the JSONL file keeps every event.
+        events: DoorEvents = self.sink if self.sink is not None and backlog.flush() else backlog
         self.controller = self._controller(events)
         self.fire = FireSources(self.controller.on_fire_alarm)
-        if self.publisher is not None:
-            # commands are answered on the raw transport: acks are not worth buffering, and an in-process bus
-            # delivers synchronously (an ack through the publisher would re-enter its lock)
+        if self.edge is not None:
             fire = fire_handler(
                 self.fire,
                 escape_route=config.escape_route,
                 released=lambda: self.controller.fire_mode,
                 lock_ok=self._fire_lock_ok,
             )
-            handlers = {"fire": fire, "open": open_handler(self.controller, lambda: self.lock.switched)}
-            serve_door_commands(self.publisher.inner, config.community, config.door_id, handlers)
-            presence = BusClient(self.publisher.inner, config.community)
-            keep_online(self.publisher.inner, presence, config.door_id, kind="door")
-            self.publisher.subscribe(config_topic(config.community, "access"), self._on_config)
+            self.edge.serve({"fire": fire, "open": open_handler(self.controller, lambda: self.lock.switched)})
+            self.edge.transport.subscribe(config_topic(config.community, "access"), self._on_config)
         self.sync = self._sync(http)
         self.source = source
         self.refresh()
 
-    def _bus(self, transport: Transport | None) -> BufferedPublisher | None:
-        bus = self.config.bus
-        if transport is None and bus is not None:
-            settings = MqttSettings(
-                host=bus.host, port=bus.port, username=bus.username, password=bus.password
-            )  # the broker marks the door offline (retained) when its link dies
-            transport = MqttTransport(
-                with_last_will(settings, self.config.community, self.config.door_id)
-            ).start()
-        if transport is None:
+    def _edge(self, transport: TrackedTransport | None) -> EdgeBus | None:
+        c = self.config
+        if transport is not None:
+            return EdgeBus(transport, c.community, c.door_id, c.data_dir, kind="door")
+        if c.bus is None:
             return None
-        return BufferedPublisher(transport, self.config.data_dir / "bus-buffer.db")
+        return EdgeBus.connect(
+            c.bus, community=c.community, device_id=c.door_id, data_dir=c.data_dir, kind="door"
+        )
 
-    def _controller(self, events: EventBuffer) -> DoorController:
+    def _controller(self, events: DoorEvents) -> DoorController:
         c = self.config
         relays = c.relay or RelayConfig()
         driver = relay_driver(relays)
@@ -134,9 +119,9 @@ class DoorProcess:
         }
         voice = EspeakVoice() if c.espeak else None
         outputs: list[RelaySignals | BusCommandSignals] = [RelaySignals(lamp["green"], lamp["red"], voice)]
-        if self.publisher is not None and c.terminal_commands:
+        if self.edge is not None and c.terminal_commands:
             outputs.append(
-                BusCommandSignals(self.publisher.inner, c.community, c.terminal_id or f"{c.door_id}.panel")
+                BusCommandSignals(self.edge.transport, c.community, c.terminal_id or f"{c.door_id}.panel")
             )
         door = DoorConfig(
             c.door_id,
@@ -269,11 +254,8 @@ class DoorProcess:
     def close(self) -> None:
         """stop(), then give the bus a moment to deliver and stop it (undelivered events stay on disk)."""
         self.stop()
-        if self.publisher is not None:
-            with contextlib.suppress(ConnectionError):  # no broker: its last will says offline
-                announce_offline(BusClient(self.publisher.inner, self.config.community), self.config.door_id)
-            self.publisher.flush(2.0)
-            self.publisher.stop()
+        if self.edge is not None:
+            self.edge.close()
 
 
 def _own_landmarks(image: np.ndarray, face: FaceResult) -> np.ndarray:

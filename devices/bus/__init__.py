@@ -2,9 +2,9 @@
 
 Usage::
 
-    from devices.bus import BusClient, Event, MqttSettings, MqttTransport, BufferedPublisher
+    from devices.bus import BusClient, Event, MqttSettings, MqttTransport, Outbox
     mqtt = MqttTransport(MqttSettings(host="127.0.0.1", port=1884)).start()
-    bus = BusClient(BufferedPublisher(mqtt, "var/bus-buffer.db"), community="c001")
+    bus = BusClient(Outbox(mqtt, "var/bus-buffer.db"), community="c001")
     bus.publish_event(Event(device_id="gate-1", kind="plate", data={"plate": "京A12345"}))
     bus.on_events(IdempotentConsumer(handle), kind="plate")
 
@@ -14,7 +14,6 @@ in this process; `start_broker_process()` runs it in a child process (better und
 
 from devices.bus.broker import DEFAULT_PORT, BrokerHandle, start_embedded_broker
 from devices.bus.broker_process import BrokerProcess, start_broker_process
-from devices.bus.buffered import BufferedPublisher
 from devices.bus.client import BusClient
 from devices.bus.commands import CommandClient, CommandTimeout, serve_commands
 from devices.bus.dedupe import IdempotentConsumer
@@ -22,6 +21,7 @@ from devices.bus.disk_buffer import DiskBuffer
 from devices.bus.memory import InProcessBus, InProcessTransport
 from devices.bus.models import Ack, Command, ConfigPayload, DeviceState, Event, utcnow
 from devices.bus.mqtt import BusAuthError, MqttSettings, MqttTransport
+from devices.bus.outbox import Outbox
 from devices.bus.presence import announce_offline, announce_online, keep_online, with_last_will
 from devices.bus.topics import (
     TopicParts,
@@ -32,14 +32,13 @@ from devices.bus.topics import (
     parse_topic,
     state_topic,
 )
-from devices.bus.transport import BusUnavailable, MessageHandler, Transport
+from devices.bus.transport import BusUnavailable, MessageHandler, TrackedTransport, Transport
 
 __all__ = [
     "DEFAULT_PORT",
     "Ack",
     "BrokerHandle",
     "BrokerProcess",
-    "BufferedPublisher",
     "BusAuthError",
     "BusClient",
     "BusUnavailable",
@@ -56,7 +55,9 @@ __all__ = [
     "MessageHandler",
     "MqttSettings",
     "MqttTransport",
+    "Outbox",
     "TopicParts",
+    "TrackedTransport",
     "Transport",
     "ack_topic",
     "announce_offline",

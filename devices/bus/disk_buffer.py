@@ -54,13 +54,14 @@ class DiskBuffer:
         return int(row[0]) if row else 0
 
     def append(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> int:
-        """Store a message; returns how many oldest messages were dropped to make room."""
+        """Store a message (committed when this returns); returns its sequence number. When full, the oldest
+        messages are dropped with a logged and persisted count (`dropped`)."""
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.execute(
+            seq = self._db.execute(
                 "INSERT INTO outbox(topic, payload, qos, retain) VALUES (?,?,?,?)",
                 (topic, payload, qos, int(retain)),
-            )
+            ).lastrowid
             self._count += 1
             overflow = self._count - self.max_messages
             if overflow > 0:
@@ -79,7 +80,7 @@ class DiskBuffer:
             log.warning(
                 "缓冲区满,丢弃最旧消息 / bus buffer full (%d): dropped %d oldest", self.max_messages, overflow
             )
-        return max(overflow, 0)
+        return int(seq or 0)
 
     def peek(self, limit: int = 100) -> list[Buffered]:
         """The oldest `limit` messages, in order."""
@@ -88,6 +89,23 @@ class DiskBuffer:
                 "SELECT seq, topic, payload, qos, retain FROM outbox ORDER BY seq LIMIT ?", (limit,)
             ).fetchall()
         return [Buffered(r[0], r[1], bytes(r[2]), r[3], bool(r[4])) for r in rows]
+
+    def after(self, seq: int, limit: int = 100) -> list[Buffered]:
+        """The oldest `limit` messages with a sequence number above `seq`, in order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, topic, payload, qos, retain FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                (seq, limit),
+            ).fetchall()
+        return [Buffered(r[0], r[1], bytes(r[2]), r[3], bool(r[4])) for r in rows]
+
+    def remove(self, seqs: list[int]) -> None:
+        """Delete these messages (acknowledged)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            removed = sum(self._db.execute("DELETE FROM outbox WHERE seq = ?", (s,)).rowcount for s in seqs)
+            self._db.execute("COMMIT")
+            self._count -= removed
 
     def remove_through(self, seq: int) -> None:
         """Delete every message up to and including `seq` (they were delivered)."""

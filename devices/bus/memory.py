@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -59,12 +60,31 @@ class InProcessTransport:
     def __init__(self, hub: InProcessBus) -> None:
         self.hub = hub
         self._stopped = False
+        self._mids = itertools.count(1)
+        self._published: list[Callable[[int], None]] = []
+
+    @property
+    def connected(self) -> bool:
+        """The hub is up and this transport not stopped."""
+        return self.hub.up and not self._stopped
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         """Deliver to all matching subscribers now."""
+        self.publish_tracked(topic, payload, qos=qos, retain=retain)
+
+    def publish_tracked(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> int:
+        """Deliver now; the acknowledgement follows at once (the hub is the broker)."""
         if self._stopped:
             raise BusUnavailable("transport stopped")
         self.hub._publish(topic, payload, retain)
+        mid = next(self._mids)
+        for callback in self._published:
+            callback(mid)
+        return mid
+
+    def on_published(self, callback: Callable[[int], None]) -> None:
+        """Register an acknowledgement callback."""
+        self._published.append(callback)
 
     def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
         """Register a handler; retained messages are replayed immediately."""

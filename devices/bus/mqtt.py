@@ -7,6 +7,8 @@ import ssl
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -16,6 +18,7 @@ from devices.bus.topics import matches
 from devices.bus.transport import BusUnavailable, MessageHandler
 
 log = logging.getLogger(__name__)
+SYSTEM_CA = "/etc/ssl/certs/ca-certificates.crt"
 
 
 class BusAuthError(PermissionError):
@@ -32,7 +35,9 @@ class MqttSettings(BaseModel):
     client_id: str = Field(default_factory=lambda: f"sc-{uuid.uuid4().hex[:12]}")
     username: str | None = None
     password: str | None = Field(default=None, repr=False)
-    tls_ca: str | None = None
+    tls_ca: str | None = Field(default=None, description="CA bundle: TLS on (mqtts)")
+    tls_cert: str | None = Field(default=None, description="client certificate (PEM), with tls_key")
+    tls_key: str | None = Field(default=None, repr=False)
     tls_insecure: bool = False
     keepalive: int = 15
     will_topic: str | None = None
@@ -41,6 +46,46 @@ class MqttSettings(BaseModel):
         default=True,
         description="False: persistent session (subscriptions and QoS 1 queue kept by the broker)",
     )
+
+    @classmethod
+    def from_url(cls, url: str, **overrides: Any) -> MqttSettings:
+        """The one parser of broker URLs: `mqtt://[user:pass@]host[:1883]` or
+        `mqtts://[user:pass@]host[:8883][?ca=/ca.pem&cert=/client.pem&key=/client.key]` (TLS; the system CA
+        bundle when no `ca` is given). Keyword overrides that are not None win over the URL (e.g. a password
+        from a secret file); ValueError names what is wrong, in Chinese and English."""
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+            raise ValueError(
+                f"消息总线地址应为 mqtt://主机:端口 或 mqtts://主机:端口 / "
+                f"broker URL must be mqtt://host:port or mqtts://host:port, got {url!r}"
+            )
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        unknown = set(query) - {"ca", "cert", "key"}
+        if unknown:
+            raise ValueError(f"未知参数 / unknown broker URL parameters: {', '.join(sorted(unknown))}")
+        tls = parts.scheme == "mqtts"
+        if not tls and query:
+            raise ValueError("ca/cert/key 仅用于 mqtts:// / ca, cert and key need mqtts://")
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError(f"端口无效 / invalid port in {url!r}") from exc
+        values: dict[str, Any] = {
+            "host": parts.hostname,
+            "port": port or (8883 if tls else 1883),
+            "username": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+            "tls_ca": query.get("ca", SYSTEM_CA) if tls else None,
+            "tls_cert": query.get("cert"),
+            "tls_key": query.get("key"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def url(self) -> str:
+        """Where this connects, without credentials (for logs and status pages)."""
+        return f"{'mqtts' if self.tls_ca else 'mqtt'}://{self.host}:{self.port}"
 
 
 class MqttTransport:
@@ -57,6 +102,7 @@ class MqttTransport:
         self.auth_error: str | None = None
         self._stopping = False
         self._connect_hooks: list[Callable[[], None]] = []
+        self._published: list[Callable[[int], None]] = []
         self._configure()
 
     def _configure(self) -> None:
@@ -64,16 +110,17 @@ class MqttTransport:
         if s.username is not None:
             c.username_pw_set(s.username, s.password)
         if s.tls_ca is not None:
-            c.tls_set(ca_certs=s.tls_ca, cert_reqs=ssl.CERT_REQUIRED)
+            c.tls_set(ca_certs=s.tls_ca, certfile=s.tls_cert, keyfile=s.tls_key, cert_reqs=ssl.CERT_REQUIRED)
             c.tls_insecure_set(s.tls_insecure)
         if s.will_topic is not None:
             c.will_set(s.will_topic, s.will_payload, qos=1, retain=True)
-        c.reconnect_delay_set(min_delay=1, max_delay=8)
+        c.reconnect_delay_set(min_delay=1, max_delay=2)  # a returning broker is used within 2 s
         c.max_queued_messages_set(0)
         c.max_inflight_messages_set(200)
         c.on_connect = self._on_connect
         c.on_disconnect = self._on_disconnect
         c.on_message = self._on_message
+        c.on_publish = self._on_publish
 
     def start(self) -> MqttTransport:
         """Connect in the background (keeps retrying until stopped)."""
@@ -135,11 +182,24 @@ class MqttTransport:
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         """Queue to the broker; BusUnavailable if the session is down (the caller buffers)."""
+        self.publish_tracked(topic, payload, qos=qos, retain=retain)
+
+    def publish_tracked(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> int:
+        """Queue to the broker and return the message id `on_published` reports on its PUBACK."""
         if not self._connected.is_set():
             raise BusUnavailable("MQTT not connected")
         info = self._client.publish(topic, payload, qos=qos, retain=retain)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:
             raise BusUnavailable(f"MQTT publish failed: {mqtt.error_string(info.rc)}")
+        return int(info.mid)
+
+    def on_published(self, callback: Callable[[int], None]) -> None:
+        """Call `callback(mid)` on the network thread when the broker acknowledged a message."""
+        self._published.append(callback)
+
+    def _on_publish(self, _c: mqtt.Client, _u: object, mid: int, _rc: object, _p: object) -> None:
+        for callback in self._published:
+            callback(mid)
 
     def subscribe(self, topic_filter: str, handler: MessageHandler, *, qos: int = 1) -> None:
         """Register and subscribe now (and again after every reconnect)."""

@@ -32,3 +32,22 @@ class Transport(Protocol):
     def stop(self) -> None:
         """Disconnect and release resources."""
         ...
+
+
+@runtime_checkable
+class TrackedTransport(Transport, Protocol):
+    """A transport that says when the broker has a message (the Outbox deletes it from disk only then)."""
+
+    @property
+    def connected(self) -> bool:
+        """True while the session is up."""
+        ...
+
+    def publish_tracked(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> int:
+        """Publish and return the message id that `on_published` will report; BusUnavailable when down."""
+        ...
+
+    def on_published(self, callback: Callable[[int], None]) -> None:
+        """Call `callback(mid)` once the broker acknowledged the message (QoS 1) or it was written (QoS 0).
+        It runs on the transport's own thread, possibly inside its locks: it must not block or publish."""
+        ...

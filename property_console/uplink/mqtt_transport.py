@@ -16,7 +16,6 @@ import json
 import threading
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from devices.bus.mqtt import BusAuthError, MqttSettings, MqttTransport
 from devices.bus.signed import FrameError, pack, split, verify
@@ -41,22 +40,19 @@ def frame_key(user: str, realm: str, password: str) -> bytes:
 
 def broker_settings(settings: UplinkSettings, device_id: str) -> MqttSettings:
     """mqtt://host:port or mqtts://host:port (needs mqtt_tls_ca) → devices.bus settings, persistent session."""
-    u = urlsplit(settings.url)
-    if u.scheme not in ("mqtt", "mqtts") or not u.hostname:
-        raise ConfigError(
-            f"SC_UPLINK_URL must be mqtt://host:port or mqtts://host:port, not {settings.url!r}"
+    try:
+        parsed = MqttSettings.from_url(
+            settings.url,
+            client_id=f"sc-uplink-{device_id}",
+            username=settings.mqtt_username or settings.username or device_id,
+            password=settings.mqtt_password or settings.password,
+            clean_session=False,
         )
-    if u.scheme == "mqtts" and not settings.mqtt_tls_ca:
-        raise ConfigError("mqtts:// needs SC_UPLINK_MQTT_TLS_CA")
-    return MqttSettings(
-        host=u.hostname,
-        port=u.port or (8883 if u.scheme == "mqtts" else 1883),
-        client_id=f"sc-uplink-{device_id}",
-        username=settings.mqtt_username or settings.username or device_id,
-        password=settings.mqtt_password or settings.password,
-        tls_ca=settings.mqtt_tls_ca if u.scheme == "mqtts" else None,
-        clean_session=False,
-    )
+    except ValueError as exc:
+        raise ConfigError(f"SC_UPLINK_URL: {exc}") from exc
+    if parsed.tls_ca is not None and settings.mqtt_tls_ca:
+        parsed = parsed.model_copy(update={"tls_ca": settings.mqtt_tls_ca})
+    return parsed
 
 
 class MqttUplinkTransport:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from access.edge.events import to_ingest_payload
-from access.edge.fire import BusEscapeDoors
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
 from devices.bus import Command, CommandClient
+from devices.edge.fire import BusEscapeDoors
 from devices.relay_sim import ModbusRelayBoardSimulator
 from property_console.events.schemas import EventIn
 from tests.access.door_rig import COMMUNITY, CONTACT_ZONE, LOCK, rig, wait_for

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from access.edge.config import BusConfig
-from access.edge.fire import BusEscapeDoors
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
 from devices.bus import CommandClient, ConfigPayload, MqttSettings, MqttTransport, config_topic
+from devices.edge.fire import BusEscapeDoors
 from property_console.access_config import publisher_for
 from property_console.bus_bridge import BusBridge
 from property_console.models import Alarm, AuditEntry, Device, Event

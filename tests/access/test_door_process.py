@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from access.edge.events import to_ingest_payload
-from access.edge.fire import BusEscapeDoors
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
-from devices.bus import BufferedPublisher, ConfigPayload, config_topic
+from devices.bus import ConfigPayload, Outbox, config_topic
+from devices.edge.fire import BusEscapeDoors
 from property_console.events import ingest
 from property_console.events.schemas import EventIn
 from property_console.models import Alarm, Event
@@ -104,10 +104,10 @@ def test_offline_decides_locally_and_delivers_in_order(
         door.run(max_frames=8)
         door.controller.on_door_contact(True, 1e9, datetime.now(UTC))  # forced open while offline
         assert wait_for(lambda: r.pulses(LOCK) == 1, 5)  # the door still opened for the resident
-        assert r.received == [] and door.publisher is not None and door.publisher.pending() == 2
+        assert r.received == [] and door.edge is not None and door.edge.pending() == 2
         door.close()  # the edge box restarts while the broker is still away
         r.hub.up = True
-        again = BufferedPublisher(r.hub.connect(), config.data_dir / "bus-buffer.db")
+        again = Outbox(r.hub.connect(), config.data_dir / "bus-buffer.db")
         assert again.flush(5)
         again.stop()
     assert r.kinds() == ["access_granted", "forced_open"]

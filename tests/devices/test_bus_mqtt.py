@@ -13,7 +13,7 @@ import pytest
 from devices.bus import (
     Ack,
     BrokerHandle,
-    BufferedPublisher,
+    Outbox,
     BusClient,
     Command,
     CommandClient,
@@ -130,7 +130,7 @@ def test_last_will_marks_device_offline(
     watcher.publish(state_topic(c, "cam-1"), b"", retain=True)
 
 
-def test_buffered_publisher_survives_broker_outage_in_order(
+def test_outbox_survives_broker_outage_in_order(
     broker: tuple[str, int], connect: Callable[..., MqttTransport], tmp_path: Path
 ) -> None:
     c = community()
@@ -141,11 +141,12 @@ def test_buffered_publisher_survives_broker_outage_in_order(
     BusClient(watcher, c).on_events(IdempotentConsumer(lambda e: got.append(e.data["n"])))
     subscribed(watcher, f"sc/{c}/x/event/k")
     edge = connect(proxy.host, proxy.port)
-    pub = BufferedPublisher(edge, tmp_path / "buf.db", retry_interval=0.05)
+    pub = Outbox(edge, tmp_path / "buf.db", retry_interval=0.05)
     bus = BusClient(pub, c)
     for n in range(20):
         bus.publish_event(Event(device_id="host-1", kind="zone", data={"n": n}))
     wait_for(lambda: len(got) == 20)
+    assert pub.flush(5)  # every PUBACK in: nothing left on disk
     proxy.refuse = True
     proxy.disconnect()
     wait_for(lambda: not edge.connected)

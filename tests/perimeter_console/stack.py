@@ -3,8 +3,11 @@ bus, and the console's bridge (alarm records) and perimeter link (live state, co
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -12,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.bus import Transport
 from devices.camera import CameraSimulator
+from devices.edge import EdgeBus
 from devices.modbus import PerimeterHostSimulator
 from devices.net import free_port
 from devices.relay_sim import ModbusRelayBoardSimulator
@@ -115,13 +119,17 @@ class Stack:
         self.site = site(community, host_port, self.camera.url, relay_port)
         self.bridge = BusBridge(console, community, sessions).start()
         self.link = PerimeterLink(console, community, broadcaster_for(engine))
-        self.service = PerimeterService(self.site, edge).start()
+        self.outbox_dir = Path(tempfile.mkdtemp(prefix="perimeter-outbox-"))
+        self.edge = EdgeBus(edge, community, "perimeter", self.outbox_dir, kind="perimeter")  # type: ignore[arg-type]
+        self.service = PerimeterService(self.site, self.edge).start()
         rings = list(getattr(self.service.cameras, "rings", {}).values())
         wait_for(lambda: all(len(r.frames()) >= 3 for r in rings), 20)  # camera streams up, clip ready
         wait_for(lambda: len(self.link.view()["zones"]) == len(INPUTS))
 
     def stop(self) -> None:
         self.service.stop()
+        self.edge.outbox.flush(2)
+        shutil.rmtree(self.outbox_dir, ignore_errors=True)
         self.relays.stop()
         self.camera.stop()
         self.host.stop()

@@ -154,6 +154,7 @@ def test_broker_settings_from_the_uplink_url() -> None:
         False,
     )
     assert s.password == BROKER_PW and BROKER_PW not in repr(s)
-    for bad in ("http://district", "mqtts://broker.example:8883"):  # not MQTT; TLS without a CA file
-        with pytest.raises(ConfigError):
-            broker_settings(_settings(bad), COMMUNITY)
+    with pytest.raises(ConfigError):
+        broker_settings(_settings("http://district"), COMMUNITY)  # not MQTT
+    tls = broker_settings(_settings("mqtts://broker.example"), COMMUNITY)  # TLS, no CA file: the system bundle
+    assert (tls.port, tls.tls_ca) == (8883, "/etc/ssl/certs/ca-certificates.crt")

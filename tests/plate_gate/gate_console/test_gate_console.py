@@ -121,12 +121,12 @@ def test_gate_decides_from_synced_lists_and_keeps_going_when_the_console_is_down
     lane.clock.advance(minutes=2)
     third = lane.rt.process.handle(VehicleRead(made["visitor"]))  # visits used up; the car is still inside
     assert (third.decision.action, third.decision.reason) == (Action.STAFF, "temporary.inside")
-    publisher = lane.rt.publisher
+    publisher = lane.rt.edge
     assert publisher is not None and publisher.pending() == 5
     assert stored == ["vehicle_pass"]
 
     hub.up = True  # the bus (and the console behind it) is back
-    assert publisher.flush(10)
+    assert publisher.outbox.flush(10)
     assert stored[1:] == ["vehicle_pass", "vehicle_refused", "alarm", "vehicle_pass", "vehicle_pending"]
     with runtime.sessions() as db:
         kinds = db.execute(select(Event.kind).where(Event.device_serial == "GATE-N-0001")).scalars().all()
