@@ -5,9 +5,11 @@ timestamp is older than the online announcement that follows it, and the console
 and a silence are therefore dated when the console learns them; an announcement the device made itself is
 dated by the device, kept between the previous transition and now.
 
-Silence: a device whose online state carries `keepalive` (seconds) re-announces itself at least that often
-(devices/bus/heartbeat.py); heard from by neither state nor event for more than twice that, it is marked
-offline, which covers a link cut silently before the broker's own keepalive timer fires its will.
+Silence: a device whose online state carries `heartbeat` (seconds) promises to re-announce itself at least
+that often (devices/bus/heartbeat.py); heard from by neither state nor event for more than twice that, it is
+marked offline, which covers a link cut silently before the broker's own keepalive timer fires its will. The
+MQTT `keepalive` alone promises nothing the console can hear (PINGREQ goes to the broker only), so a device
+announcing only that is left to its will: judging it by silence would show every idle device offline.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class PresenceWatch:
         """A retained state, a will or a heartbeat; only a change is written."""
         serial, now = state.device_id, self.clock()
         reason = str(state.info.get("reason") or ("online" if state.online else "offline"))
-        keepalive = state.info.get("keepalive")
+        keepalive = state.info.get("heartbeat")
         with self._lock:
             self._heard[serial] = self.monotonic()
             if state.online and isinstance(keepalive, int | float) and keepalive > 0:

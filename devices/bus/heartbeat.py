@@ -1,6 +1,6 @@
 """Presence heartbeat: the retained online state, re-announced every `keepalive` seconds while connected.
 
-The online state carries `keepalive` in its info; the console marks a device offline when it has heard
+The online state carries `heartbeat` (and `keepalive`) in its info; the console marks a device offline when it has heard
 nothing from it for more than twice that (property_console/presence_watch.py), which also shows a link cut
 silently (no TCP close, no last will yet). `stop()` announces offline at once (a clean stop).
 """
@@ -30,7 +30,7 @@ class Heartbeat:
     ) -> None:
         self.transport, self.device_id, self.keepalive_s = transport, device_id, keepalive_s
         self.bus = BusClient(transport, community)
-        self.info = {**info, "keepalive": keepalive_s}
+        self.info = {"keepalive": keepalive_s, **info, "heartbeat": keepalive_s}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"heartbeat-{device_id}", daemon=True)
 
