@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from devices.bus import DeviceState
@@ -94,6 +95,8 @@ class PresenceWatch:
         try:
             with self.sessions.begin() as db:
                 record(db, serial, online, at, reason)
+        except IntegrityError:  # another console process recorded the same transition first
+            log.info("presence of %s already recorded elsewhere", serial)
         except Exception:
             log.exception("presence of %s not recorded / 在线状态未记录", serial)
             return

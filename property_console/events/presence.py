@@ -44,6 +44,7 @@ def record(session: Session, serial: str, online: bool, at: dt.datetime, reason:
     if current is not None:
         at = max(as_utc(at), as_utc(current.started_at))
         current.ended_at = at
+        session.flush()  # closed before the next one opens: one open interval per device (unique index)
     session.add(PresenceInterval(device_serial=serial, online=online, started_at=at, reason=reason[:32]))
     _timeline_event(session, serial, online, at, reason)
     _set_status(session, serial, "online" if online else "offline")

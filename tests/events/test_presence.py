@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from devices.bus import DeviceState
 from property_console.events import presence, reports
@@ -125,3 +127,11 @@ def test_a_device_without_heartbeat_is_never_judged_by_silence(runtime: Runtime)
     ticks.now += 3600
     assert watch.check() == []
     assert status_of(runtime, GATE) == "online"
+
+
+def test_a_device_has_one_open_interval_at_most(runtime: Runtime) -> None:
+    """Two console processes learning the same will cannot both open an interval."""
+    with runtime.sessions.begin() as db:
+        presence.record(db, GATE, True, T0, "online")
+    with pytest.raises(IntegrityError), runtime.sessions.begin() as db:
+        db.add(PresenceInterval(device_serial=GATE, online=False, started_at=T0 + H, reason="last_will"))

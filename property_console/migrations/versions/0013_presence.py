@@ -32,8 +32,17 @@ def upgrade() -> None:
     op.create_index(
         "ix_presence_intervals_device_started", "presence_intervals", ["device_serial", "started_at"]
     )
+    op.create_index(
+        "uq_presence_intervals_open",
+        "presence_intervals",
+        ["device_serial"],
+        unique=True,
+        sqlite_where=sa.text("ended_at IS NULL"),
+        postgresql_where=sa.text("ended_at IS NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_presence_intervals_open", table_name="presence_intervals")
     op.drop_index("ix_presence_intervals_device_started", table_name="presence_intervals")
     op.drop_table("presence_intervals")
