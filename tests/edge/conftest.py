@@ -23,6 +23,6 @@ USERS = {"edge": "edge-pw", "console": "console-pw"}
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[PrivateMosquitto]:
     """The real Mosquitto binary on a free port, persistence on; killed and restarted by the tests."""
-    mq = PrivateMosquitto(tmp_path / "mosquitto", USERS).start()
+    mq = PrivateMosquitto(tmp_path / "mosquitto", USERS, save_every_change=True).start()
     yield mq
     mq.stop()

@@ -35,7 +35,7 @@ def mosquitto_binary() -> str:
 
 
 class PrivateMosquitto:
-    def __init__(self, workdir: Path, users: dict[str, str]) -> None:
+    def __init__(self, workdir: Path, users: dict[str, str], *, save_every_change: bool = False) -> None:
         self.binary, self.port, self.dir = mosquitto_binary(), free_port(), workdir
         workdir.mkdir(parents=True, exist_ok=True)
         passwords = workdir / "passwd"
@@ -50,7 +50,10 @@ class PrivateMosquitto:
             f"password_file {passwords}\n"
             "persistence true\n"
             f"persistence_location {workdir}/\n"
-            "autosave_interval 1\n"
+            # every change saved at once (autosave_interval counts changes then): what a community broker
+            # should run with, so that a SIGKILL loses no acknowledged message; else once a second
+            + ("autosave_on_changes true\n" if save_every_change else "")
+            + "autosave_interval 1\n"
             "max_queued_messages 10000\n"
             f"log_dest file {workdir}/mosquitto.log\n"
         )
