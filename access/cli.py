@@ -238,7 +238,10 @@ def door_run(config_path: DoorConfigOpt) -> None:
     """运行一个门禁：摄像头→识别→判定→门锁，事件上报，离线可用。Run one door until Ctrl-C."""
     import logging
 
+    from devices.lifecycle import exit_on_signals
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    exit_on_signals()  # SIGTERM runs the `finally` below too: offline announced, outbox flushed
     door = _door(config_path)
     console.print(f"门禁 {door.config.door_id} 运行中 (Ctrl-C 退出) / door running")
     try:

@@ -192,7 +192,8 @@ def run(
     soon as the broker is back."""
     import logging
 
-    from devices.edge import BusConfig, EdgeBus, run_until_stopped
+    from devices.edge import BusConfig, EdgeBus
+    from devices.lifecycle import run_until_stopped
     from perimeter.service import PerimeterService
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -206,4 +207,9 @@ def run(
     )
     service = PerimeterService(cfg, edge).start()
     console.print(f"周界服务运行中 / perimeter service running ({len(cfg.zones)} zones), Ctrl-C 停止")
-    run_until_stopped([service.stop, edge.close])
+
+    def stop() -> None:
+        service.stop()
+        edge.close()
+
+    run_until_stopped(stop)

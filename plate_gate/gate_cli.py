@@ -14,6 +14,7 @@ import typer
 
 from devices.bus import Event, InProcessBus
 from devices.camera import CameraSimulator, CameraSource, LatestFrameReader
+from devices.lifecycle import exit_on_signals
 from devices.lpr_push import ServerThread, create_lpr_app
 from devices.modbus import ModbusAdapter, ModbusConfig
 from devices.net import free_port
@@ -68,6 +69,7 @@ def run(
 ) -> None:
     """Run one lane: camera and/or LPR push → decision → barrier relay; lists synced from the console."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    exit_on_signals()  # SIGTERM runs the `finally` below too: offline announced, outbox flushed
     cfg = load_config(config)
     rt = build_gate(cfg)
     if rt.sync is not None:

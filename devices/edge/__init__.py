@@ -9,7 +9,6 @@ durable outbox, presence with a last will, the command router with acks, and tea
 """
 
 from devices.edge.bus import EdgeBus
-from devices.edge.run import run_until_stopped
 from devices.edge.settings import BusConfig
 
-__all__ = ["BusConfig", "EdgeBus", "run_until_stopped"]
+__all__ = ["BusConfig", "EdgeBus"]

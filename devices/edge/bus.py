@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.bus import (
-    Ack,
-    BusClient,
-    Command,
-    MqttTransport,
-    announce_offline,
-    keep_online,
-    serve_commands,
-)
+from devices.bus import Ack, BusClient, Command, MqttTransport, serve_commands
+from devices.bus.heartbeat import Heartbeat
 from devices.bus.outbox import Outbox
 from devices.bus.transport import TrackedTransport
 from devices.edge.settings import BusConfig
@@ -46,7 +38,9 @@ class EdgeBus:
         self.outbox = Outbox(transport, data_dir / OUTBOX_FILE)
         self.events = BusClient(self.outbox, community)
         self.direct = BusClient(transport, community)
-        keep_online(transport, self.direct, device_id, kind=kind, keepalive=keepalive)
+        # online on every (re)connect and every `keepalive` s: the console shows a device it has not heard from
+        # for twice that as offline (a silent cut, before the broker's will)
+        self.heartbeat = Heartbeat(transport, community, device_id, keepalive_s=keepalive, kind=kind).start()
         self._closed = False
 
     @classmethod
@@ -82,7 +76,6 @@ class EdgeBus:
         if self._closed:
             return
         self._closed = True
-        with contextlib.suppress(ConnectionError):  # no broker: the last will says offline
-            announce_offline(self.direct, self.device_id)
+        self.heartbeat.stop()  # announces offline (no broker: its last will says so)
         self.outbox.flush(flush_s)
         self.outbox.stop()

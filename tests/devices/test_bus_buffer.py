@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.bus import Outbox, DiskBuffer, InProcessBus
+from devices.bus import DiskBuffer, InProcessBus, Outbox
 
 
 def test_disk_buffer_is_fifo_and_survives_reopen(tmp_path: Path) -> None:

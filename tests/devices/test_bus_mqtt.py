@@ -13,7 +13,6 @@ import pytest
 from devices.bus import (
     Ack,
     BrokerHandle,
-    Outbox,
     BusClient,
     Command,
     CommandClient,
@@ -22,6 +21,7 @@ from devices.bus import (
     IdempotentConsumer,
     MqttSettings,
     MqttTransport,
+    Outbox,
     announce_online,
     keep_online,
     serve_commands,
