@@ -12,6 +12,7 @@ import httpx
 
 from devices.bus.transport import TrackedTransport
 from devices.edge import EdgeBus
+from devices.edge.faults import fault_reporter
 from devices.modbus import ModbusAdapter, ModbusConfig
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
 from plate_gate.barrier import Barrier
@@ -52,10 +53,15 @@ def relay_driver(cfg: RelayConfig) -> RelayDriver:
     return RecordingDriver()
 
 
-def loop_sensor(cfg: LoopConfig) -> LoopSensor:
-    """The loop detector named by the config."""
+def loop_sensor(cfg: LoopConfig, edge: EdgeBus | None = None, gate: str = "") -> LoopSensor:
+    """The loop detector named by the config; with a bus its faults are reported as alarms of the gate."""
     if cfg.kind == "modbus":
-        return ModbusLoopSensor(modbus(cfg), cfg.address, active_high=cfg.active_high)
+        on_fault, on_restored = (
+            fault_reporter(edge.events, gate, "地感检测器", "loop detector") if edge else (None, None)
+        )
+        return ModbusLoopSensor(
+            modbus(cfg), cfg.address, active_high=cfg.active_high, on_fault=on_fault, on_restored=on_restored
+        )
     return MemoryLoopSensor()
 
 
@@ -109,9 +115,10 @@ def build_gate(
     close_relay = (
         Relay(drv, cfg.relay.close_channel, name=f"{cfg.gate}-close") if cfg.relay.close_channel else None
     )
-    barrier = Barrier(open_relay, loop or loop_sensor(cfg.loop), close_relay=close_relay, timing=cfg.timing())
     stoppers: list[Callable[[], None]] = [store.close]
     edge = edge_bus(cfg, transport)
+    sensor = loop or loop_sensor(cfg.loop, edge, cfg.gate)
+    barrier = Barrier(open_relay, sensor, close_relay=close_relay, timing=cfg.timing())
     if edge is not None:
         stoppers.append(edge.close)  # runs last (stoppers run in reverse): offline, outbox flushed
     lane = Lane(cfg.gate, cfg.car_park, cfg.direction)

@@ -30,6 +30,7 @@ from access.ports import DoorEvents, FrameSource
 from devices.bus import config_topic
 from devices.bus.transport import TrackedTransport
 from devices.edge import EdgeBus
+from devices.edge.faults import fault_reporter
 from devices.modbus import ModbusAdapter
 from devices.relay import ModbusCoilDriver, Relay, RelayDriver, SerialBoardDriver
 from devices.serial import AlarmHostClient
@@ -185,6 +186,11 @@ class DoorProcess:
         if spec is None:
             return
         if spec.modbus is not None:
+            report = (
+                fault_reporter(self.edge.events, self.config.door_id, "门磁输入模块", "door input module")
+                if self.edge
+                else (None, None)
+            )
             poller = ModbusDoorInputs(
                 ModbusAdapter(spec.modbus),
                 self.controller.on_door_contact,
@@ -193,6 +199,8 @@ class DoorProcess:
                 spec.fire_address,
                 spec.interval_s,
                 spec.contact_open_value,
+                on_fault=report[0],
+                on_restored=report[1],
             ).start()
             self._closers.append(poller.stop)
         elif spec.alarm_host_port:
