@@ -88,15 +88,44 @@ class MqttSettings(BaseModel):
         return f"{'mqtts' if self.tls_ca else 'mqtt'}://{self.host}:{self.port}"
 
 
+AckedHandler = Callable[[str, bytes, Callable[[], None]], None]  # (topic, payload, ack)
+
+
+class _OneAck:
+    """Acknowledges one received message to the broker once every acked handler called it (QoS 0: nothing)."""
+
+    def __init__(self, client: mqtt.Client, mid: int, qos: int, waiting: int) -> None:
+        self.client, self.mid, self.qos = client, mid, qos
+        self._left = waiting
+        self._lock = threading.Lock()
+        if waiting == 0:
+            self._send()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self._left -= 1
+            due = self._left == 0
+        if due:
+            self._send()
+
+    def _send(self) -> None:
+        if self.qos > 0:
+            self.client.ack(self.mid, self.qos)
+
+
 class MqttTransport:
     """Transport over a broker; call `start()` then `wait_connected()`; delivery on paho's network thread."""
 
     def __init__(self, settings: MqttSettings) -> None:
         self.settings = settings
         self._client = mqtt.Client(
-            CallbackAPIVersion.VERSION2, client_id=settings.client_id, clean_session=settings.clean_session
+            CallbackAPIVersion.VERSION2,
+            client_id=settings.client_id,
+            clean_session=settings.clean_session,
+            manual_ack=True,  # _on_message acknowledges; an acked subscriber's message once it says so
         )
         self._subs: list[tuple[str, int, MessageHandler]] = []
+        self._acked_subs: list[tuple[str, int, AckedHandler]] = []
         self._lock = threading.Lock()
         self._connected = threading.Event()
         self.auth_error: str | None = None
@@ -149,8 +178,8 @@ class MqttTransport:
             return
         self.auth_error = None
         with self._lock:
-            subs = list(self._subs)
-        for topic_filter, qos, _h in subs:
+            filters = [(f, q) for f, q, _h in self._subs] + [(f, q) for f, q, _h in self._acked_subs]
+        for topic_filter, qos in filters:
             client.subscribe(topic_filter, qos)
         self._connected.set()
         log.info("MQTT connected to %s:%s", self.settings.host, self.settings.port)
@@ -171,14 +200,30 @@ class MqttTransport:
             log.warning("MQTT disconnected / 连接断开: %s", rc)
         self._connected.clear()
 
-    def _on_message(self, _c: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
+    def _on_message(self, client: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
         with self._lock:
             handlers = [h for f, _q, h in self._subs if matches(f, msg.topic)]
+            acked = [h for f, _q, h in self._acked_subs if matches(f, msg.topic)]
         for handler in handlers:
             try:
                 handler(msg.topic, bytes(msg.payload))
             except Exception:
                 log.exception("bus handler failed for %s", msg.topic)
+        ack = _OneAck(client, msg.mid, msg.qos, len(acked))
+        for acked_handler in acked:
+            try:
+                acked_handler(msg.topic, bytes(msg.payload), ack)
+            except Exception:
+                log.exception("bus handler failed for %s", msg.topic)
+                ack()
+
+    def subscribe_acked(self, topic_filter: str, handler: AckedHandler, *, qos: int = 1) -> None:
+        """Like `subscribe`, but the broker gets the PUBACK only once `handler` called the `ack` it was given
+        (from any thread), e.g. after a batch committed; until then a lost session means redelivery."""
+        with self._lock:
+            self._acked_subs.append((topic_filter, qos, handler))
+        if self._connected.is_set():
+            self._client.subscribe(topic_filter, qos)
 
     def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
         """Queue to the broker; BusUnavailable if the session is down (the caller buffers)."""

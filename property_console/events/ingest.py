@@ -15,11 +15,11 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,9 @@ from property_console.errors import DomainError, FieldError
 from property_console.events.alarms import alarm_message, raise_alarm
 from property_console.events.broadcast import publish_after_commit
 from property_console.events.captures import store_capture
+from property_console.events.guard import statement_guard
 from property_console.events.last_seen import touch_devices
-from property_console.events.rejects import keep_rejects
+from property_console.events.rejects import Reject, keep_rejects
 from property_console.events.schemas import EventIn, EventPublic
 from property_console.events.upstream import queue_upstream
 from property_console.models import Alarm, Event, utcnow
@@ -37,6 +38,7 @@ from property_console.models import Alarm, Event, utcnow
 log = logging.getLogger(__name__)
 Payload = Mapping[str, Any] | str | bytes
 Status = Literal["stored", "duplicate", "rejected"]
+EVENTS = cast(Table, Event.__table__)
 
 
 class EventRejected(DomainError):
@@ -75,24 +77,32 @@ def ingest(session: Session, payload: Payload, *, source: str = "bus") -> Ingest
     return outcome.ingested
 
 
-def ingest_many(session: Session, payloads: Sequence[Payload], *, source: str = "bus") -> list[Outcome]:
-    """Store a batch of events, each once; one outcome per payload, in order."""
+def ingest_many(
+    session: Session,
+    payloads: Sequence[Payload],
+    *,
+    source: str = "bus",
+    sources: Sequence[str] | None = None,
+) -> list[Outcome]:
+    """Store a batch of events, each once; one outcome per payload, in order. `sources` names each item's
+    origin (kept with a reject) where the items came from different places, else `source` names them all."""
     outcomes: list[Outcome] = []
-    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]] = {}
-    rejects: list[tuple[Any, list[FieldError]]] = []
-    for payload in payloads:
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome, str]] = {}
+    rejects: list[Reject] = []
+    for i, payload in enumerate(payloads):
+        origin = sources[i] if sources is not None else source
         parsed, errors = _parse(payload)
         if parsed is None:
             outcomes.append(Outcome("rejected", _claimed_id(payload), errors=errors))
-            rejects.append((payload, errors))
+            rejects.append((payload, errors, origin))
         elif parsed.id in fresh:  # the same UUID twice in one batch: the first one counts
             outcomes.append(Outcome("duplicate", str(parsed.id)))
         else:
             outcomes.append(outcome := Outcome("stored", str(parsed.id)))
-            fresh[parsed.id] = (parsed, outcome)
+            fresh[parsed.id] = (parsed, outcome, origin)
     if fresh:
-        _store(session, fresh, rejects, source)
-    keep_rejects(session, rejects, source)
+        _store(session, fresh, rejects)
+    keep_rejects(session, rejects)
     _resolve_duplicates(session, outcomes)
     return outcomes
 
@@ -114,22 +124,21 @@ def _claimed_id(payload: Payload) -> str | None:
 
 def _store(
     session: Session,
-    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]],
-    rejects: list[tuple[Any, list[FieldError]]],
-    source: str,
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome, str]],
+    rejects: list[Reject],
 ) -> None:
-    known = set(session.execute(select(Event.id).where(Event.id.in_(list(fresh)))).scalars())
+    conn = session.connection()
+    known = set(conn.execute(select(EVENTS.c.id).where(EVENTS.c.id.in_(list(fresh)))).scalars())
     rows: dict[uuid.UUID, dict[str, Any]] = {}
-    for event_id, (parsed, outcome) in fresh.items():
+    for event_id, (parsed, outcome, _origin) in fresh.items():
         if event_id in known:
             outcome.status = "duplicate"
         else:
             rows[event_id] = _event_row(session, parsed)
     created = _insert_events(session, rows, fresh, rejects)
+    _check_skipped(conn, rows.keys() - created, fresh, rejects)
     if not created:
         return
-    for event_id in rows.keys() - created:
-        fresh[event_id][1].status = "duplicate"  # stored concurrently by another transaction
     alarms = {
         event_id: raise_alarm(
             session, fresh[event_id][0], rows[event_id]["capture_sha256"], rows[event_id]["alarm_id"]
@@ -139,13 +148,11 @@ def _store(
     }
     session.flush()
     messages: list[dict[str, Any]] = []
-    for event_id in rows:  # in arrival order
-        if event_id not in created:
-            continue
-        event = Event(**rows[event_id])
-        alarm = alarms.get(event_id)
-        fresh[event_id][1].ingested = Ingested(event, alarm, created=True)
-        queue_upstream(session, event)
+    events = [Event(**row) for event_id, row in rows.items() if event_id in created]  # in arrival order
+    queue_upstream(session, events)
+    for event in events:
+        alarm = alarms.get(event.id)
+        fresh[event.id][1].ingested = Ingested(event, alarm, created=True)
         if alarm is not None:  # first, so a browser knows the alarm when its event arrives
             messages.append(alarm_message(alarm))
         messages.append(
@@ -155,7 +162,6 @@ def _store(
     messages += [device_message(device) for device in touch_devices(session, seen)]
     for message in messages:  # after the savepoints: a savepoint's release would record them on its own
         publish_after_commit(session, message)
-    log.debug("stored %d events from %s", len(created), source)
 
 
 def _event_row(session: Session, parsed: EventIn) -> dict[str, Any]:
@@ -180,8 +186,8 @@ def _event_row(session: Session, parsed: EventIn) -> dict[str, Any]:
 def _insert_events(
     session: Session,
     rows: dict[uuid.UUID, dict[str, Any]],
-    fresh: dict[uuid.UUID, tuple[EventIn, Outcome]],
-    rejects: list[tuple[Any, list[FieldError]]],
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome, str]],
+    rejects: list[Reject],
 ) -> set[uuid.UUID]:
     """INSERT the rows, skipping UUIDs stored meanwhile; returns the ids inserted now.
 
@@ -190,33 +196,59 @@ def _insert_events(
     """
     if not rows:
         return set()
+    conn = session.connection()
     try:
-        with session.begin_nested():
-            return set(session.execute(_insert_skipping_known(session), list(rows.values())).scalars())
+        with statement_guard(conn):
+            return set(conn.execute(_insert_skipping_known(conn), list(rows.values())).scalars())
     except (DataError, IntegrityError):
         log.warning("batch insert refused; storing the %d events one by one", len(rows))
     created: set[uuid.UUID] = set()
     for event_id, row in rows.items():
         try:
-            with session.begin_nested():
-                created |= set(session.execute(_insert_skipping_known(session), [row]).scalars())
+            with statement_guard(conn):
+                created |= set(conn.execute(_insert_skipping_known(conn), [row]).scalars())
         except (DataError, IntegrityError) as exc:
-            parsed, outcome = fresh[event_id]
+            parsed, outcome, origin = fresh[event_id]
             outcome.status = "rejected"
             outcome.errors = [_refused(exc)]
-            rejects.append((parsed.model_dump(mode="json", exclude={"capture"}), outcome.errors))
+            rejects.append((parsed.model_dump(mode="json", exclude={"capture"}), outcome.errors, origin))
     return created
 
 
-def _insert_skipping_known(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(Event)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(Event)
-    else:  # pragma: no cover - the console runs on SQLite or PostgreSQL
-        return insert(Event).returning(Event.id)
-    return stmt.on_conflict_do_nothing(index_elements=["id"]).returning(Event.id)
+def _check_skipped(
+    conn: Connection,
+    skipped: set[uuid.UUID],
+    fresh: dict[uuid.UUID, tuple[EventIn, Outcome, str]],
+    rejects: list[Reject],
+) -> None:
+    """A row the INSERT skipped is a duplicate if its UUID is stored now (another transaction won the race);
+    otherwise the database skipped it for another reason and it becomes a reject, never silently lost."""
+    skipped = {i for i in skipped if fresh[i][1].status == "stored"}
+    if not skipped:
+        return
+    stored = set(conn.execute(select(EVENTS.c.id).where(EVENTS.c.id.in_(list(skipped)))).scalars())
+    for event_id in skipped:
+        parsed, outcome, origin = fresh[event_id]
+        if event_id in stored:
+            outcome.status = "duplicate"
+            continue
+        outcome.status, outcome.errors = "rejected", [_refused(RuntimeError("row not inserted"))]
+        rejects.append((parsed.model_dump(mode="json", exclude={"capture"}), outcome.errors, origin))
+
+
+# SQLite: INSERT OR IGNORE (a cached statement); PostgreSQL: ON CONFLICT (id) DO NOTHING (the dialect's
+# statement has no cache key and is compiled per batch, a fraction of a PostgreSQL round trip).
+_SQLITE_INSERT = insert(EVENTS).prefix_with("OR IGNORE").returning(EVENTS.c.id)
+
+
+def _insert_skipping_known(conn: Connection) -> Any:
+    if conn.dialect.name == "sqlite":
+        return _SQLITE_INSERT
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(EVENTS).on_conflict_do_nothing(index_elements=["id"]).returning(EVENTS.c.id)
+    return insert(EVENTS).returning(
+        EVENTS.c.id
+    )  # pragma: no cover - the console runs on SQLite or PostgreSQL
 
 
 def _refused(exc: Exception) -> FieldError:

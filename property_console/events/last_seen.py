@@ -10,15 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, update
+from sqlalchemy import Table, bindparam, or_, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from property_console.models import Device
+from property_console.events.guard import statement_guard
+from property_console.models import Device, utcnow
 
 log = logging.getLogger(__name__)
+DEVICES = cast(Table, Device.__table__)
+
+
+_TOUCH = (
+    update(DEVICES)
+    .where(
+        DEVICES.c.serial == bindparam("b_serial"),
+        or_(DEVICES.c.last_seen_at.is_(None), DEVICES.c.last_seen_at <= bindparam("b_when")),
+    )
+    .values(last_seen_at=bindparam("b_when"), status=bindparam("b_status"), updated_at=bindparam("b_now"))
+    .returning(DEVICES.c.id, DEVICES.c.serial, DEVICES.c.name, DEVICES.c.status, DEVICES.c.last_seen_at)
+)
 
 
 def newest_per_device(events: list[tuple[str, dt.datetime, str]]) -> dict[str, tuple[dt.datetime, str]]:
@@ -34,18 +47,13 @@ def newest_per_device(events: list[tuple[str, dt.datetime, str]]) -> dict[str, t
 def touch_devices(session: Session, events: list[tuple[str, dt.datetime, str]]) -> list[dict[str, Any]]:
     """Move each known device's last-seen time (UTC) and status; returns the devices that changed."""
     changed: list[dict[str, Any]] = []
+    conn = session.connection()
     for serial, (when, kind) in sorted(newest_per_device(events).items()):
         status = "offline" if kind == "device_offline" else "online"
-        stmt = (
-            update(Device)
-            .where(Device.serial == serial, or_(Device.last_seen_at.is_(None), Device.last_seen_at <= when))
-            .values(last_seen_at=when, status=status)
-            .returning(Device.id, Device.serial, Device.name, Device.status, Device.last_seen_at)
-            .execution_options(synchronize_session=False)
-        )
+        values = {"b_serial": serial, "b_when": when, "b_status": status, "b_now": utcnow()}
         try:
-            with session.begin_nested():
-                row = session.execute(stmt).one_or_none()
+            with statement_guard(conn):
+                row = conn.execute(_TOUCH, values).one_or_none()
         except DBAPIError:  # the events are stored; only the device's last-seen time lags
             log.exception("device %s last-seen not updated / 设备最近在线时间未更新", serial)
             continue

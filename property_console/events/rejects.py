@@ -26,8 +26,11 @@ def payload_text(payload: Any) -> str:
     return text.replace("\x00", NUL_MARK)
 
 
-def keep_rejects(session: Session, rejects: list[tuple[Any, list[FieldError]]], source: str) -> None:
-    """Add one event_rejects row per (payload, reasons) to the caller's transaction, in one statement."""
+Reject = tuple[Any, list[FieldError], str]  # (payload, reasons, where it came from)
+
+
+def keep_rejects(session: Session, rejects: list[Reject]) -> None:
+    """Add one event_rejects row per (payload, reasons, source) to the caller's transaction, in one statement."""
     if not rejects:
         return
     now = utcnow()
@@ -39,9 +42,9 @@ def keep_rejects(session: Session, rejects: list[tuple[Any, list[FieldError]]], 
             "payload": payload_text(payload),
             "errors": [_clean(e.as_dict()) for e in errors],
         }
-        for payload, errors in rejects
+        for payload, errors, source in rejects
     ]
-    session.execute(insert(EventReject), rows)
+    session.connection().execute(insert(EventReject), rows)
 
 
 def _clean(error: dict[str, str | None]) -> dict[str, str | None]:

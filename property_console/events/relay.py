@@ -65,9 +65,10 @@ def _record_pending(session: Session) -> None:
         return
     origin = broadcaster_for(engine).origin
     now = utcnow()
-    session.execute(insert(LiveMessage).values(origin=origin, created_at=now, messages=fresh))
+    conn = session.connection()  # Core, not the ORM's bulk path: this runs once per committing transaction
+    conn.execute(insert(LiveMessage), {"origin": origin, "created_at": now, "messages": fresh})
     if engine.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :origin)"), {"channel": CHANNEL, "origin": origin})
+        conn.execute(text("SELECT pg_notify(:channel, :origin)"), {"channel": CHANNEL, "origin": origin})
 
 
 @event.listens_for(ConsoleSession, "after_commit")

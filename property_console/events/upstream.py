@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from property_console.models import Event
-from property_console.uplink.events import EVENT_KINDS, enqueue
+from property_console.models import Event, OutboxEntry
+from property_console.uplink.events import EVENT_KINDS, outbox_values
 
 log = logging.getLogger(__name__)
 
 
-def queue_upstream(session: Session, event: Event) -> bool:
-    """Add the event to the outbox in the caller's transaction; a payload the uplink refuses is logged, not lost."""
-    if event.kind not in EVENT_KINDS:
-        return False  # alarms reach the outbox through the Alarm row; refusals and device state stay local
+def pass_payload(event: Event) -> dict[str, Any]:
+    """What the uplink's PassEvent takes from a stored event."""
     vehicle = event.kind == "vehicle_pass"
     payload: dict[str, Any] = {
         "device_id": event.device_serial,
@@ -28,9 +28,23 @@ def queue_upstream(session: Session, event: Event) -> bool:
     }
     if not vehicle:
         payload["name"] = event.subject_name
-    try:
-        enqueue(session, event.kind, payload, event.id)
-    except ValueError as exc:  # the event itself is stored; only its uplink copy is missing
-        log.warning("event %s not queued for the district: %s", event.id, exc)
-        return False
-    return True
+    return payload
+
+
+def queue_upstream(session: Session, events: Iterable[Event]) -> int:
+    """Add the new passes to the outbox in the caller's transaction (one INSERT); returns how many.
+
+    A payload the uplink refuses is logged, not lost: the event itself is stored, only its uplink copy is missing.
+    Alarms reach the outbox through the Alarm row; refusals and device state stay local.
+    """
+    rows = []
+    for event in events:
+        if event.kind not in EVENT_KINDS:
+            continue
+        try:
+            rows.append(outbox_values(event.kind, pass_payload(event), event.id))
+        except ValueError as exc:
+            log.warning("event %s not queued for the district: %s", event.id, exc)
+    if rows:
+        session.connection().execute(insert(OutboxEntry), rows)
+    return len(rows)

@@ -51,6 +51,13 @@ def enqueue(session: Session, kind: str, payload: dict[str, Any], record_id: uui
     (→ /VIID/MotorVehicles; needs `plate`). A `capture_sha256` key is accepted as a face
     (or, for vehicles, plate) capture. Alarm rows of the console's Alarm model are captured automatically.
     """
+    entry = OutboxEntry(**outbox_values(kind, payload, record_id))
+    session.add(entry)
+    return entry
+
+
+def outbox_values(kind: str, payload: dict[str, Any], record_id: uuid.UUID | str) -> dict[str, Any]:
+    """The outbox row `enqueue` adds, as plain values (for a batch INSERT); ValueError as for enqueue."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown uplink event kind {kind!r}; expected one of {EVENT_KINDS}")
     data = dict(payload)
@@ -60,18 +67,15 @@ def enqueue(session: Session, kind: str, payload: dict[str, Any], record_id: uui
         event.captures.append(CaptureRef(type="plate" if kind == "vehicle_pass" else "face", sha256=sha))
     if kind == "vehicle_pass" and not event.plate:
         raise ValueError("vehicle_pass needs a plate")
-    body = json_value(event.model_dump(mode="json"))
-    entry = OutboxEntry(
-        kind=kind,
-        record_id=str(record_id),
-        version=1,
-        op="upsert",
-        payload=body,
-        captures=[c.sha256 for c in event.captures],
-        created_at=utcnow(),
-        status="pending",
-        attempts=0,
-        resync=False,
-    )
-    session.add(entry)
-    return entry
+    return {
+        "kind": kind,
+        "record_id": str(record_id),
+        "version": 1,
+        "op": "upsert",
+        "payload": json_value(event.model_dump(mode="json")),
+        "captures": [c.sha256 for c in event.captures],
+        "created_at": utcnow(),
+        "status": "pending",
+        "attempts": 0,
+        "resync": False,
+    }
