@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from property_console.models import Event, OutboxEntry
+from property_console.models import OutboxEntry
 from property_console.uplink.events import EVENT_KINDS, outbox_values
 
 log = logging.getLogger(__name__)
 
 
-def pass_payload(event: Event) -> dict[str, Any]:
-    """What the uplink's PassEvent takes from a stored event."""
-    vehicle = event.kind == "vehicle_pass"
+def pass_payload(event: Mapping[str, Any]) -> dict[str, Any]:
+    """What the uplink's PassEvent takes from a stored event's row."""
+    vehicle = event["kind"] == "vehicle_pass"
     payload: dict[str, Any] = {
-        "device_id": event.device_serial,
-        "shot_time": event.device_time,
-        "decision": event.decision,
-        "direction": event.detail.get("direction", "unknown"),
-        "plate" if vehicle else "person_id": event.subject,
-        "capture_sha256": event.capture_sha256,
+        "device_id": event["device_serial"],
+        "shot_time": event["device_time"],
+        "decision": event["decision"],
+        "direction": event["detail"].get("direction", "unknown"),
+        "plate" if vehicle else "person_id": event["subject"],
+        "capture_sha256": event["capture_sha256"],
     }
     if not vehicle:
-        payload["name"] = event.subject_name
+        payload["name"] = event["subject_name"]
     return payload
 
 
-def queue_upstream(session: Session, events: Iterable[Event]) -> int:
+def queue_upstream(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
     """Add the new passes to the outbox in the caller's transaction (one INSERT); returns how many.
 
     A payload the uplink refuses is logged, not lost: the event itself is stored, only its uplink copy is missing.
@@ -39,12 +39,12 @@ def queue_upstream(session: Session, events: Iterable[Event]) -> int:
     """
     rows = []
     for event in events:
-        if event.kind not in EVENT_KINDS:
+        if event["kind"] not in EVENT_KINDS:
             continue
         try:
-            rows.append(outbox_values(event.kind, pass_payload(event), event.id))
+            rows.append(outbox_values(event["kind"], pass_payload(event), event["id"]))
         except ValueError as exc:
-            log.warning("event %s not queued for the district: %s", event.id, exc)
+            log.warning("event %s not queued for the district: %s", event["id"], exc)
     if rows:
         session.connection().execute(insert(OutboxEntry), rows)
     return len(rows)
