@@ -331,16 +331,17 @@ def run(kind: str, n: int, reps: int, tmp: Path, broker: Broker, with_sse: bool)
     finally:
         worker.terminate()
         worker.wait(10)
-    floor = statistics.median(time_bare(rt, n, HTTP_BATCH) for _ in range(reps))
+    bare = statistics.median(time_bare(rt, n, HTTP_BATCH) for _ in range(reps))
     rate = statistics.median(h["rate"] for h in http)
     print(
-        f"\nHTTP POST /api/events/batch, {CLIENTS} clients, batches of {HTTP_BATCH}, two shared doors, one uvicorn worker process"
+        f"\nHTTP POST /api/events/batch, {CLIENTS} clients, batches of {HTTP_BATCH}, two shared doors, "
+        "one uvicorn worker process"
     )
     print(
         f"{'events/s':>9} {'baseline/s':>11} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'5xx':>4} {'409':>4}"
     )
     print(
-        f"{rate:9.0f} {floor:11.0f} {rate / floor:6.2f} {statistics.median(h['p50'] for h in http):7.1f} "
+        f"{rate:9.0f} {bare:11.0f} {rate / bare:6.2f} {statistics.median(h['p50'] for h in http):7.1f} "
         f"{max(h['p99'] for h in http):7.1f} {sum(h['5xx'] for h in http):4d} {sum(h['409'] for h in http):4d}"
     )
     if with_sse:
