@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,11 +26,36 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    """IMMEDIATE: take the write lock at BEGIN. Nearly every console transaction writes (the audit trail), and a
-    deferred read-then-write transaction fails with "database is locked" when another writer commits first.
-    A transaction declared read-only (`read_only()`) begins deferred and never waits for writers (WAL)."""
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+class _WriterQueue:
+    """One SQLite writer at a time within a process, queued on a Python lock: SQLite's own busy handler
+    sleeps in growing steps (up to 100 ms) between tries, so under contention a waiter oversleeps the
+    lock's release and the tail latency grows; other processes still meet the busy timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None
+
+    def begin(self, conn: Connection) -> None:
+        """IMMEDIATE: take the write lock at BEGIN. Nearly every console transaction writes (the audit trail),
+        and a deferred read-then-write transaction fails with "database is locked" when another writer commits
+        first. A transaction declared read-only (`read_only()`) begins deferred and never waits (WAL)."""
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            return
+        queued = self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)  # then leave it to SQLite's busy timeout
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                self._lock.release()
+            raise
+        if queued:
+            self._holder = id(conn.connection.dbapi_connection)
+
+    def end(self, conn: Connection) -> None:
+        if self._holder is not None and self._holder == id(conn.connection.dbapi_connection):
+            self._holder = None
+            self._lock.release()
 
 
 def read_only(session: Session) -> bool:
@@ -46,7 +72,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        writers = _WriterQueue()
+        event.listen(engine, "begin", writers.begin)
+        event.listen(engine, "commit", writers.end)
+        event.listen(engine, "rollback", writers.end)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
