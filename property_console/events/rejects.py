@@ -23,7 +23,12 @@ def payload_text(payload: Any) -> str:
         text = payload
     else:
         text = json.dumps(payload, ensure_ascii=False, default=str)
-    return text.replace("\x00", NUL_MARK)
+    return storable(text)
+
+
+def storable(text: str) -> str:
+    """Text any database can hold: NUL shown as \\u0000, a lone surrogate as its escape."""
+    return text.replace("\x00", NUL_MARK).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 Reject = tuple[Any, list[FieldError], str]  # (payload, reasons, where it came from)
@@ -48,4 +53,4 @@ def keep_rejects(session: Session, rejects: list[Reject]) -> None:
 
 
 def _clean(error: dict[str, str | None]) -> dict[str, str | None]:
-    return {k: v.replace("\x00", NUL_MARK) if isinstance(v, str) else v for k, v in error.items()}
+    return {k: storable(v) if isinstance(v, str) else v for k, v in error.items()}

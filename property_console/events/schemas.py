@@ -70,10 +70,23 @@ class CaptureIn(BaseModel):
         return value
 
 
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL text refuses it) and no lone surrogate (not encodable as UTF-8 for any database)."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _nul_at(value: Any, path: str = "") -> str | None:
-    """Where a NUL character hides in a payload (PostgreSQL text refuses it), or None."""
+    """Where text no database can store (NUL, a lone surrogate) hides in a payload, or None."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return None if _storable(value) else path
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list | tuple):
@@ -129,8 +142,8 @@ class EventIn(BaseModel):
         if where is not None:
             raise PydanticCustomError(
                 "text.nul",
-                "text must not contain a NUL character (\\u0000)",
-                {"zh": "文本不得包含NUL字符（\\u0000）", "field": where or None},
+                "text must not contain a NUL character (\\u0000) or a lone surrogate",
+                {"zh": "文本不得包含NUL字符（\\u0000）或孤立代理字符", "field": where or None},
             )
         return data
 

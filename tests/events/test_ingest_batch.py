@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import json
 import uuid
 from collections import Counter
 from typing import Any
@@ -35,17 +36,18 @@ def _count(rt: Runtime, model: type) -> int:
 
 
 def _mixed_batch() -> tuple[list[dict[str, Any]], list[str]]:
-    """Two good events, three bad ones, one repeated UUID; and the statuses the console must answer."""
+    """Two good events, four bad ones, one repeated UUID; and the statuses the console must answer."""
     good = event_payload()
     items = [
         good,
         event_payload(subject="P-\x000001"),  # NUL: PostgreSQL text cannot hold it
         event_payload(device_time="2026-12-04 25:61"),  # not a time
         event_payload(kind="teleport"),
+        event_payload(subject_name="王\ud800伟"),  # a lone surrogate: not encodable as UTF-8
         event_payload("door_refused", decision="refused"),
         good,  # the same UUID again in the same batch
     ]
-    return items, ["stored", "rejected", "rejected", "rejected", "stored", "duplicate"]
+    return items, ["stored", "rejected", "rejected", "rejected", "rejected", "stored", "duplicate"]
 
 
 def test_one_bad_item_never_blocks_the_good_ones(runtime: Runtime) -> None:
@@ -58,7 +60,7 @@ def test_one_bad_item_never_blocks_the_good_ones(runtime: Runtime) -> None:
     assert _count(runtime, Event) == 2
     with runtime.sessions() as db:
         kept = list(db.execute(select(EventReject)).scalars())
-    assert len(kept) == 3
+    assert len(kept) == 4
     assert all(r.source == "test" and r.errors for r in kept)
     nul = next(r for r in kept if items[1]["id"] in r.payload)
     assert nul.errors[0]["code"] == "text.nul" and nul.errors[0]["field"] == "subject"
@@ -81,7 +83,8 @@ def test_repeat_of_a_stored_event_is_a_duplicate_not_an_error(runtime: Runtime) 
 
 def test_http_batch_answers_each_item_with_its_reason(edge: TestClient, runtime: Runtime) -> None:
     items, expected = _mixed_batch()
-    r = edge.post("/api/events/batch", json=items)
+    body = json.dumps(items).encode()  # ASCII escapes: the lone surrogate travels as \ud800
+    r = edge.post("/api/events/batch", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
     results = r.json()
     assert [x["status"] for x in results] == expected
@@ -90,7 +93,7 @@ def test_http_batch_answers_each_item_with_its_reason(edge: TestClient, runtime:
             assert x["errors"] and all(e["message_zh"] and e["message_en"] for e in x["errors"])
         else:
             assert x["errors"] == []
-    assert _count(runtime, EventReject) == 3
+    assert _count(runtime, EventReject) == 4
 
 
 def test_last_seen_moves_without_touching_the_row_version(runtime: Runtime) -> None:
