@@ -28,7 +28,9 @@ def create() -> FastAPI:
     if rt.settings.mqtt_url:
         worker = f"sc-console-web-{os.getpid()}"  # one client id per worker: the broker keeps them apart
         transport = MqttTransport(
-            mqtt_settings(rt.settings.mqtt_url).model_copy(update={"client_id": worker})
+            mqtt_settings(rt.settings.mqtt_url).model_copy(
+                update={"client_id": worker, "clean_session": True}
+            )
         )
         transport.start()
         community = rt.settings.community_code

@@ -16,8 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def mqtt_settings(url: str) -> MqttSettings:
-    """The console's broker settings from SC_MQTT_URL (see MqttSettings.from_url)."""
-    return MqttSettings.from_url(url, client_id="sc-console")
+    """The console's broker settings from SC_MQTT_URL (see MqttSettings.from_url): a persistent session under a
+    stable client id, so the broker keeps what edges send while the console is away (restarts, crashes)."""
+    try:
+        return MqttSettings.from_url(url, client_id="sc-console", clean_session=False)
+    except ValueError as exc:
+        raise ValueError(f"SC_MQTT_URL: {exc}") from exc
 
 
 @dataclass
@@ -52,9 +56,15 @@ def broker_url(settings: Settings) -> tuple[str, BrokerProcess | None]:
 
 def start_bus(rt: Runtime) -> ConsoleBus:
     url, broker = broker_url(rt.settings)
-    transport = MqttTransport(mqtt_settings(url)).start()
+    settings = mqtt_settings(url).model_copy(
+        update={"client_id": f"sc-console-{rt.settings.community_code}"[:64]}
+    )
+    transport = MqttTransport(settings)
+    bridge = BusBridge(
+        transport, rt.settings.community_code, rt.sessions
+    ).start()  # subscribed before connecting
+    transport.start()
     transport.wait_connected()
-    bridge = BusBridge(transport, rt.settings.community_code, rt.sessions).start()
     forwarder = GateCommandForwarder(rt.engine, transport, rt.settings.community_code).start()
     access = publisher_for(rt.engine).attach(transport, rt.settings.community_code).watch(rt.engine)
     log.info("bus connected at %s (community %s)", url.split("@")[-1], rt.settings.community_code)
