@@ -20,11 +20,11 @@ from property_console.models.event import Capture, Event, EventReject
 from property_console.models.gate import CarPark, FixedSpace, VehicleReservation  # noqa: F401  (issue 5: gate)
 from property_console.models.house import House
 from property_console.models.live import LiveMessage  # noqa: F401  (issue 10: live push across workers)
-from property_console.models.presence import PresenceInterval  # noqa: F401  (issue 23: presence intervals)
 from property_console.models.organisation import Organisation
 from property_console.models.outbox import OutboxEntry, UplinkState
 from property_console.models.perimeter import PerimeterPin  # noqa: F401  (issue 7: disarm PINs)
 from property_console.models.person import Person, PersonPhoto
+from property_console.models.presence import PresenceInterval  # noqa: F401  (issue 23: presence intervals)
 from property_console.models.residency import Residency
 from property_console.models.user import LoginSession, User
 from property_console.models.vehicle import Vehicle
