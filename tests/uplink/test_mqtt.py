@@ -156,5 +156,7 @@ def test_broker_settings_from_the_uplink_url() -> None:
     assert s.password == BROKER_PW and BROKER_PW not in repr(s)
     with pytest.raises(ConfigError):
         broker_settings(_settings("http://district"), COMMUNITY)  # not MQTT
-    tls = broker_settings(_settings("mqtts://broker.example"), COMMUNITY)  # TLS, no CA file: the system bundle
+    tls = broker_settings(
+        _settings("mqtts://broker.example"), COMMUNITY
+    )  # TLS, no CA file: the system bundle
     assert (tls.port, tls.tls_ca) == (8883, "/etc/ssl/certs/ca-certificates.crt")
