@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABC, abstractmethod
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 import httpx
 
@@ -106,7 +106,7 @@ class ConsoleSync(ABC, Generic[AnswerT, ResultT]):
         response.raise_for_status()
         self._token = str(response.json()["token"])
 
-    def start(self) -> ConsoleSync[AnswerT, ResultT]:
+    def start(self) -> Self:
         """Poll now and then every ``interval_s`` (or at once after ``request()``) in a daemon thread."""
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
