@@ -60,6 +60,8 @@ class EscapeDoors(Protocol):
 
     def release(self, door_ids: Sequence[str], *, reason: str) -> None: ...
 
+    def restore(self, door_ids: Sequence[str], *, reason: str) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class LinkFailure:
@@ -131,6 +133,14 @@ class Linkage:
                 "escape doors",
                 ",".join(self.escape_doors),
                 lambda: self.doors.release(self.escape_doors, reason=why),
+            )
+        elif isinstance(e, sm.RestoreEscapeDoors) and self.escape_doors:
+            why = f"fire alarm {e.alarm_id} reset"
+            self._try(
+                failures,
+                "escape doors",
+                ",".join(self.escape_doors),
+                lambda: self.doors.restore(self.escape_doors, reason=why),
             )
 
     @staticmethod

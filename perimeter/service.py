@@ -42,13 +42,17 @@ class BackgroundDoors:
 
     def release(self, door_ids: Sequence[str], *, reason: str) -> None:
         """Queue the release and return at once."""
-        self._pool.submit(self._release, tuple(door_ids), reason)
+        self._pool.submit(self._send, self.doors.release, tuple(door_ids), reason)
 
-    def _release(self, door_ids: tuple[str, ...], reason: str) -> None:
+    def restore(self, door_ids: Sequence[str], *, reason: str) -> None:
+        """Queue the restore (after the release, in order: one worker) and return at once."""
+        self._pool.submit(self._send, self.doors.restore, tuple(door_ids), reason)
+
+    def _send(self, call: Callable[..., None], door_ids: tuple[str, ...], reason: str) -> None:
         try:
-            self.doors.release(door_ids, reason=reason)
+            call(door_ids, reason=reason)
         except Exception as exc:
-            log.exception("escape door release failed / 疏散门释放失败")
+            log.exception("escape door command failed / 疏散门指令失败")
             self.on_failure(str(exc))
 
     def close(self) -> None:
@@ -107,7 +111,7 @@ class PerimeterService:
         self._thread = threading.Thread(target=self._run, name="perimeter-service", daemon=True)
 
     def _door_failed(self, error: str) -> None:
-        zh, en = f"疏散门未确认释放：{error}", f"escape doors not confirmed released: {error}"
+        zh, en = f"疏散门未确认指令：{error}", f"escape doors did not confirm: {error}"
         self.sink.notify(sm.Notify("fault", zh, en, self.clock()))
 
     def start(self) -> PerimeterService:

@@ -422,6 +422,14 @@ class ReleaseEscapeDoors:
 
 
 @dataclass(frozen=True, slots=True)
+class RestoreEscapeDoors:
+    """The last fire alarm was reset (by a person, its cause gone): the escape-route doors lock again."""
+
+    alarm_id: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class Notify:
     """Push a message to the on-duty staff."""
 
@@ -469,6 +477,7 @@ Effect = (
     | SnapshotCameras
     | SetOutputs
     | ReleaseEscapeDoors
+    | RestoreEscapeDoors
     | Notify
     | BypassChanged
     | Rejected
@@ -1051,6 +1060,8 @@ class AlarmMachine:
         if self._latch.get((a.kind, a.zone_id, a.host_id, a.cause)) == a.id:
             del self._latch[(a.kind, a.zone_id, a.host_id, a.cause)]
         self._out.append(AlarmReset(a.id, at, who))
+        if a.kind == AlarmKind.FIRE and all(x.kind != AlarmKind.FIRE for x in self._alarms.values()):
+            self._out.append(RestoreEscapeDoors(a.id, at))
         zone = self._zones.get(a.zone_id or "")
         still = any(x.zone_id == a.zone_id and x.kind != AlarmKind.FAULT for x in self._alarms.values())
         if zone and zone.outputs and a.kind != AlarmKind.FAULT and not still:
