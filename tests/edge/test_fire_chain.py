@@ -83,8 +83,8 @@ class Chain:
 def chain(
     broker: PrivateMosquitto,
     runtime: Runtime,
-    engine: FaceEngine,
-    tmp_path: Path,  # noqa: F811
+    engine: FaceEngine,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
 ) -> Iterator[Chain]:
     console = MqttTransport(
         MqttSettings.from_url(
@@ -116,13 +116,13 @@ def chain(
     door = DoorProcess(door_config, engine=engine)
     door.start_background()
     assert door.edge is not None
-    door.edge.transport.wait_connected(10)
+    assert wait_for(lambda: door.edge is not None and door.edge.transport.connected, 10)
 
     perimeter_edge = EdgeBus.connect(
         bus, community=COMMUNITY, device_id="perimeter", data_dir=tmp_path / "perimeter", kind="perimeter"
     )
     perimeter = PerimeterService(fire_site(host_port), perimeter_edge).start()
-    perimeter_edge.transport.wait_connected(10)
+    assert wait_for(lambda: perimeter_edge.transport.connected, 10)
     try:
         yield Chain(host, relay, perimeter, door)
     finally:
@@ -159,7 +159,10 @@ def test_fire_zone_releases_the_escape_door_and_the_console_records_both(
     recorded = alarms(runtime)
     assert [k for k, _ in recorded].count("perimeter_fire") == 1
     assert [k for k, _ in recorded].count("fire_unlock") == 1
-    assert chain.door.edge is not None and wait_for(lambda: chain.door.edge.pending() == 0)
+    door_bus = chain.door.edge
+    assert door_bus is not None and wait_for(
+        lambda: door_bus.pending() == 0
+    )  # the alarm left the door's disk
 
     # the guard may not reset while the smoke is still there: the door stays released
     blocked = chain.perimeter.poller.submit(sm.Reset(at=time.time(), who="值班员"))
