@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from devices.bus import Ack, BusClient, Command, Event, Transport, serve_commands
+from devices.contracts import MAX_CAPTURE_BYTES, MAX_CLIP_BYTES
+from devices.contracts import perimeter as rec
 from perimeter import state_machine as sm
 from perimeter.cameras import MediaStore
 from perimeter.config import SiteConfig
 from perimeter.poller import Poller
-
-MAX_IMAGE, MAX_CLIP = 1 << 20, 4 << 20  # bytes carried on the bus with an alarm_snapshot
 
 
 def _ts(at: float) -> datetime:
@@ -48,81 +48,82 @@ class BusAlarmSink:
         """The state-machine id of an alarm UUID (for console commands)."""
         return next((i for i, u in self.uuids.items() if str(u) == alarm_uuid), None)
 
-    def _send(self, kind: str, at: float, data: dict[str, Any]) -> None:
-        self.bus.publish_event(Event(device_id=self.device_id, kind=kind, ts=_ts(at), data=data))
+    def _send(self, kind: str, at: float, record: rec.Record) -> None:
+        self.bus.publish_event(Event(device_id=self.device_id, kind=kind, ts=_ts(at), data=record.wire()))
 
     def _ref(self, alarm_id: int) -> dict[str, Any]:
-        return {"alarm_id": alarm_id, "alarm_uuid": str(self.uuids.setdefault(alarm_id, uuid.uuid4()))}
+        return {"alarm_id": alarm_id, "alarm_uuid": self.uuids.setdefault(alarm_id, uuid.uuid4())}
 
     def record(self, effect: sm.Effect) -> None:
         """Publish one record-worthy effect."""
         match effect:
             case sm.AlarmRaised(alarm=a):
-                self._send("alarm", a.raised_at, self._alarm_data(a))
+                self._send("alarm", a.raised_at, self._alarm(a))
             case sm.AlarmRepeated(alarm_id=i, at=at, count=n):
-                self._send("alarm_repeat", at, {**self._ref(i), "count": n})
+                self._send("alarm_repeat", at, rec.AlarmRepeat(**self._ref(i), count=n))
             case sm.AlarmResounded(alarm_id=i, at=at, resounds=n):
-                self._send("alarm_resound", at, {**self._ref(i), "resounds": n})
+                self._send("alarm_resound", at, rec.AlarmResound(**self._ref(i), resounds=n))
             case sm.AlarmAcknowledged(alarm_id=i, at=at, who=who):
-                self._send("alarm_ack", at, {**self._ref(i), "who": who})
+                self._send("alarm_ack", at, rec.AlarmAck(**self._ref(i), who=who))
             case sm.AlarmReset(alarm_id=i, at=at, who=who):
-                self._send("alarm_reset", at, {**self._ref(i), "who": who})
+                self._send("alarm_reset", at, rec.AlarmReset(**self._ref(i), who=who))
             case sm.StateChanged(partition_id=p, old=old, new=new, at=at, reason=why, who=who):
-                self._send(
-                    "partition_state",
-                    at,
-                    {"partition": p, "old": old.value, "new": new.value, "reason": why, "who": who},
+                state = rec.PartitionStateRecord(
+                    partition=p, old=old.value, new=new.value, reason=why, who=who
                 )
+                self._send("partition_state", at, state)
             case sm.BypassChanged(zone_id=z, at=at, active=on, who=who, reason=why, until=until):
-                self._send("bypass", at, {"zone": z, "active": on, "who": who, "reason": why, "until": until})
+                self._send(
+                    "bypass", at, rec.BypassRecord(zone=z, active=on, who=who, reason=why, until=until)
+                )
             case sm.Rejected(command=c, code=code, message_zh=zh, message_en=en, at=at, problems=pr):
-                data: dict[str, Any] = {"command": c, "code": code, "message_zh": zh, "message_en": en}
-                data["problems"] = [list(x) for x in pr]
-                self._send("command_rejected", at, data)
+                refusal = rec.CommandRejected(
+                    command=c, code=code, message_zh=zh, message_en=en, problems=[tuple(x) for x in pr]
+                )
+                self._send("command_rejected", at, refusal)
 
-    def _alarm_data(self, a: sm.Alarm) -> dict[str, Any]:
+    def _alarm(self, a: sm.Alarm) -> rec.PerimeterAlarm:
         z = self.zones.get(a.zone_id or "")
-        loc = z.location.model_dump() if z and z.location else None
-        return {
+        return rec.PerimeterAlarm(
             **self._ref(a.id),
-            "kind": a.kind.value,
-            "severity": "medium" if a.kind == sm.AlarmKind.FAULT else "high",
-            "partition": a.partition_id,
-            "zone": a.zone_id,
-            "zone_name": z.name if z else None,
-            "zone_type": z.type.value if z else None,
-            "host": a.host_id or (z.host if z else None),
-            "location": loc,
-            "cameras": list(z.cameras) if z else [],
-            "siren": a.siren,
-            "message_zh": a.message_zh,
-            "message_en": a.message_en,
-        }
+            kind=a.kind.value,
+            severity="medium" if a.kind == sm.AlarmKind.FAULT else "high",
+            partition=a.partition_id,
+            zone=a.zone_id,
+            zone_name=z.name if z else None,
+            zone_type=z.type.value if z else None,
+            host=a.host_id or (z.host if z else None),
+            location=z.location.model_dump() if z and z.location else None,
+            cameras=list(z.cameras) if z else [],
+            siren=a.siren,
+            message_zh=a.message_zh,
+            message_en=a.message_en,
+        )
 
     def attach_snapshot(self, alarm_id: int, camera_id: str, ref: str) -> None:
         """Publish a snapshot reference (content hash) for an alarm, with the JPEG and clip when kept."""
-        data: dict[str, Any] = {**self._ref(alarm_id), "camera": camera_id, "ref": ref}
+        media: dict[str, Any] = {}
         image = self.media.get(ref) if self.media else None
-        if image is not None and len(image.data) <= MAX_IMAGE:
-            data["image_b64"] = base64.b64encode(image.data).decode()
-            data["image_type"] = image.content_type
+        if image is not None and len(image.data) <= MAX_CAPTURE_BYTES:
+            media.update(image_b64=base64.b64encode(image.data).decode(), image_type=image.content_type)
         clip = self.media.clip_of(ref) if self.media else None
-        if clip is not None and len(clip.data) <= MAX_CLIP:
-            data.update(clip_ref=clip.ref, clip_type=clip.content_type)
-            data["clip_b64"] = base64.b64encode(clip.data).decode()
-        self._send("alarm_snapshot", datetime.now(UTC).timestamp(), data)
+        if clip is not None and len(clip.data) <= MAX_CLIP_BYTES:
+            media.update(clip_ref=clip.ref, clip_type=clip.content_type)
+            media["clip_b64"] = base64.b64encode(clip.data).decode()
+        snap = rec.AlarmSnapshot(**self._ref(alarm_id), camera=camera_id, ref=ref, **media)
+        self._send("alarm_snapshot", datetime.now(UTC).timestamp(), snap)
 
     def notify(self, note: sm.Notify) -> None:
         """Publish a push message for the on-duty staff."""
-        data: dict[str, Any] = {
-            "level": note.level,
-            "message_zh": note.message_zh,
-            "message_en": note.message_en,
-        }
-        data["partition"] = note.partition_id
-        if note.alarm_id is not None:
-            data.update(self._ref(note.alarm_id))
-        self._send("notify", note.at, data)
+        ref = self._ref(note.alarm_id) if note.alarm_id is not None else {}
+        push = rec.Notify(
+            level=note.level,
+            message_zh=note.message_zh,
+            message_en=note.message_en,
+            partition=note.partition_id,
+            **ref,
+        )
+        self._send("notify", note.at, push)
 
 
 def command_event(c: Command, at: float, sink: BusAlarmSink) -> sm.Event:

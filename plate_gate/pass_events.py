@@ -1,14 +1,14 @@
-"""Pass records as bus Events whose data uses the console's EventIn field names, and back to ingest payloads."""
+"""Pass records as bus Events whose data is the contract's EventData (devices.contracts), as the console reads it."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from devices.bus import Event
+from devices.contracts import AlarmData, Capture, EventData
 from plate_gate.decision import Action, Decision, Direction
 
 KIND_BY_ACTION = {
@@ -16,7 +16,6 @@ KIND_BY_ACTION = {
     Action.REFUSE: "vehicle_refused",
     Action.STAFF: "vehicle_pending",
 }
-MAX_CAPTURE = 900 * 1024
 UPLINK_DIRECTION = {Direction.ENTRY: "in", Direction.EXIT: "out"}
 """The console's uplink (GA/T 1400 MotorVehicles) names directions in/out."""
 
@@ -74,27 +73,26 @@ class GatePass:
         return out | {k: v for k, v in optional.items() if v is not None}
 
     def event(self, device_id: str) -> Event:
-        """The bus Event for this pass (the capture rides along when it is small enough)."""
-        data: dict[str, Any] = {
-            "subject": self.decision.plate,
-            "decision": ("staff_" if self.confirmed_by else "") + self.decision.reason[:26],
-            "detail": self.detail(),
-        }
-        if self.image_jpeg is not None and len(self.image_jpeg) <= MAX_CAPTURE:
-            data["capture"] = {"data_b64": base64.b64encode(self.image_jpeg).decode()}
-        return Event(id=self.event_id, device_id=device_id, kind=self.kind, ts=self.at, data=data)
+        """The bus Event for this pass (the capture rides along when it is a JPEG within the contract's limit)."""
+        data = EventData(
+            subject=self.decision.plate,
+            decision=("staff_" if self.confirmed_by else "") + self.decision.reason[:26],
+            detail=self.detail(),
+            capture=Capture.of(self.image_jpeg) if self.image_jpeg is not None else None,
+        )
+        return Event(id=self.event_id, device_id=device_id, kind=self.kind, ts=self.at, data=data.wire())
 
 
 def alarm_event(p: GatePass, device_id: str) -> Event:
     """The alarm raised for a blacklisted vehicle (kind ``alarm``, its own UUID)."""
     d = p.decision
-    alarm = {
-        "kind": "vehicle_blacklist",
-        "severity": "high",
-        "zone": d.gate,
-        "message_zh": f"黑名单车辆 {d.plate} 出现在 {d.gate}（{d.message_zh}）"[:255],
-        "message_en": f"blacklisted vehicle {d.plate} at {d.gate} ({d.message_en})"[:255],
-    }
+    alarm = AlarmData(
+        kind="vehicle_blacklist",
+        severity="high",
+        zone=d.gate,
+        message_zh=f"黑名单车辆 {d.plate} 出现在 {d.gate}（{d.message_zh}）"[:255],
+        message_en=f"blacklisted vehicle {d.plate} at {d.gate} ({d.message_en})"[:255],
+    )
     detail = {"pass_event_id": str(p.event_id), "direction": UPLINK_DIRECTION[d.direction], "gate": d.gate}
-    data = {"subject": d.plate, "decision": "blacklist", "detail": detail, "alarm": alarm}
-    return Event(device_id=device_id, kind="alarm", ts=p.at, data=data)
+    data = EventData(subject=d.plate, decision="blacklist", detail=detail, alarm=alarm)
+    return Event(device_id=device_id, kind="alarm", ts=p.at, data=data.wire())

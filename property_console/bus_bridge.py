@@ -13,53 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from devices.bus import DeviceState, Event, Transport, parse_topic, state_topic
 from devices.bus.topics import event_topic
+from devices.contracts import to_ingest_payload
 from property_console.events.ingest import ingest_many
 from property_console.presence_watch import PresenceWatch
 
 log = logging.getLogger(__name__)
-
-
-PERIMETER_RECORDS = frozenset({"partition_state", "bypass", "command_rejected", "notify"})
-PERIMETER_ALARM_FIELDS = ("partition", "zone_name", "zone_type", "host", "location", "cameras", "siren")
-
-
-def perimeter_alarm(event: Event) -> dict[str, Any]:
-    """perimeter/bus_link's alarm record → EventIn: the alarm's lifelong UUID becomes the event id."""
-    d = event.data
-    detail = {k: d[k] for k in PERIMETER_ALARM_FIELDS if d.get(k) is not None}
-    alarm = {
-        "kind": f"perimeter_{d.get('kind', 'alarm')}",
-        "severity": d.get("severity", "high"),
-        "zone": d.get("zone"),
-        "message_zh": d.get("message_zh"),
-        "message_en": d.get("message_en"),
-    }
-    return {
-        "id": d.get("alarm_uuid", str(event.id)),
-        "kind": "alarm",
-        "device_serial": event.device_id,
-        "device_time": event.ts.isoformat(),
-        "detail": detail,
-        "alarm": alarm,
-    }
-
-
-def to_ingest_payload(event: Event) -> dict[str, Any] | None:
-    """A bus Event as the console's EventIn (None: a perimeter lifecycle record kept by the perimeter service).
-
-    The envelope maps 1:1 and `data` carries EventIn's fields; perimeter alarm records are translated.
-    """
-    if "alarm_uuid" in event.data:
-        return perimeter_alarm(event) if event.kind == "alarm" else None
-    if event.kind in PERIMETER_RECORDS:  # state log, bypass log, refusals, pushes: not console events
-        return None
-    return {
-        **event.data,
-        "id": str(event.id),
-        "kind": event.kind,
-        "device_serial": event.device_id,
-        "device_time": event.ts.isoformat(),
-    }
 
 
 Message = tuple[str, bytes]  # (topic, payload)

@@ -13,16 +13,17 @@ import logging
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from devices.bus import Event as BusEvent
+from devices.contracts.perimeter import AlarmSnapshot
 from property_console.events.alarms import alarm_message
 from property_console.events.broadcast import publish_after_commit
 from property_console.events.captures import store_capture
 from property_console.models import Alarm, Event
 
 log = logging.getLogger(__name__)
-MEDIA_TYPES = {"image/jpeg", "image/png", "video/x-msvideo"}
 MAX_SNAPSHOTS = 8
 
 
@@ -35,26 +36,28 @@ def alarm_for(db: Session, alarm_uuid: object) -> Alarm | None:
     return db.get(Alarm, event.alarm_id) if event is not None and event.alarm_id else None
 
 
-def _media(data: dict[str, Any], key: str) -> tuple[bytes, str] | None:
-    kind = str(data.get(f"{key}_type", ""))
-    raw = data.get(f"{key}_b64")
-    if not raw or kind not in MEDIA_TYPES:
+def _media(raw: str | None, kind: str | None) -> tuple[bytes, str] | None:
+    if not raw or kind is None:
         return None
     try:
-        return base64.b64decode(str(raw), validate=True), kind
+        return base64.b64decode(raw, validate=True), kind
     except (binascii.Error, ValueError):
         return None
 
 
 def attach_snapshot(db: Session, event: BusEvent) -> bool:
-    """Store an alarm_snapshot's image and clip and list them on the alarm; False if the alarm is unknown."""
-    d = event.data
-    alarm = alarm_for(db, d.get("alarm_uuid"))
-    if alarm is None:
-        log.warning("snapshot for unknown perimeter alarm %s", d.get("alarm_uuid"))
+    """Store an alarm_snapshot's image and clip and list them on the alarm; False if it is unknown or malformed."""
+    try:
+        snap = AlarmSnapshot.model_validate(event.data)
+    except ValidationError as exc:
+        log.warning("malformed perimeter snapshot %s: %s", event.id, exc.errors()[:3])
         return False
-    entry: dict[str, Any] = {"camera": str(d.get("camera", ""))[:64], "ref": str(d.get("ref", ""))[:80]}
-    image, clip = _media(d, "image"), _media(d, "clip")
+    alarm = alarm_for(db, snap.alarm_uuid)
+    if alarm is None:
+        log.warning("snapshot for unknown perimeter alarm %s", snap.alarm_uuid)
+        return False
+    entry: dict[str, Any] = {"camera": snap.camera[:64], "ref": snap.ref[:80]}
+    image, clip = _media(snap.image_b64, snap.image_type), _media(snap.clip_b64, snap.clip_type)
     if image is not None:
         entry["capture_sha256"] = store_capture(db, *image)
     if clip is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from devices.bus import BusClient, Event
+from devices.contracts import AlarmData, EventData
 
 KIND_ZH = {"unavailable": "无应答", "device_error": "应答错误"}
 
@@ -14,23 +15,18 @@ def fault_event(device_id: str, part_zh: str, part_en: str, kind: str, detail: s
     """The alarm for a part that stopped answering (`kind`: unavailable or device_error)."""
     zh = f"{part_zh}故障（{KIND_ZH.get(kind, kind)}）"
     en = f"{part_en} fault ({kind.replace('_', ' ')})"
-    alarm = {"kind": "device_fault", "severity": "medium", "message_zh": zh, "message_en": en}
-    return Event(
-        device_id=device_id,
-        kind="alarm",
-        data={"alarm": alarm, "detail": {"part": part_en, "fault": kind, "error": detail[:300]}},
-    )
+    alarm = AlarmData(kind="device_fault", severity="medium", message_zh=zh[:255], message_en=en[:255])
+    data = EventData(alarm=alarm, detail={"part": part_en, "fault": kind, "error": detail[:300]})
+    return Event(device_id=device_id, kind="alarm", data=data.wire())
 
 
 def restored_event(device_id: str, part_zh: str, part_en: str) -> Event:
     """The record that the part answers again."""
-    alarm = {
-        "kind": "device_restored",
-        "severity": "low",
-        "message_zh": f"{part_zh}恢复正常",
-        "message_en": f"{part_en} back to normal",
-    }
-    return Event(device_id=device_id, kind="alarm", data={"alarm": alarm, "detail": {"part": part_en}})
+    zh, en = f"{part_zh}恢复正常", f"{part_en} back to normal"
+    alarm = AlarmData(kind="device_restored", severity="low", message_zh=zh[:255], message_en=en[:255])
+    return Event(
+        device_id=device_id, kind="alarm", data=EventData(alarm=alarm, detail={"part": part_en}).wire()
+    )
 
 
 def fault_reporter(

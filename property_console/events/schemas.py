@@ -2,72 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
-MAX_CAPTURE_BYTES = 1024 * 1024
-MAX_DETAIL_BYTES = 8 * 1024
-Kind = Literal[
-    "door_pass",
-    "door_refused",
-    "vehicle_pass",
-    "vehicle_pending",
-    "vehicle_refused",
-    "visitor_pass",
-    "alarm",
-    "device_offline",
-    "device_online",
-]
-Text64 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+from devices.contracts.capture import IMAGE_MAGIC, MAX_CAPTURE_BYTES, Capture
+from devices.contracts.events import MAX_DETAIL_BYTES, AlarmData, EventData, EventKind, Text64
 
+__all__ = ["IMAGE_MAGIC", "MAX_CAPTURE_BYTES", "MAX_DETAIL_BYTES", "AlarmIn", "CaptureIn", "EventIn", "Kind"]
 
-def _err(code: str, en: str, zh: str) -> PydanticCustomError:
-    return PydanticCustomError(code, en, {"zh": zh})
-
-
-class CaptureIn(BaseModel):
-    """A small JPEG or PNG carried in the event as base64."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    data_b64: str = Field(max_length=MAX_CAPTURE_BYTES * 4 // 3 + 8)
-
-    def image(self) -> tuple[bytes, str]:
-        """Decoded bytes and content type (validated already)."""
-        data = base64.b64decode(self.data_b64, validate=True)
-        return data, _image_type(data) or "application/octet-stream"
-
-    @field_validator("data_b64")
-    @classmethod
-    def _decodes_to_image(cls, value: str) -> str:
-        try:
-            data = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise _err(
-                "capture.base64", "capture is not valid base64", "抓拍图片不是有效的base64编码"
-            ) from None
-        if len(data) > MAX_CAPTURE_BYTES:
-            raise _err("capture.too_large", "capture larger than 1 MiB", "抓拍图片超过1MB")
-        if _image_type(data) is None:
-            raise _err("capture.format", "capture must be a JPEG or PNG", "抓拍图片须为JPEG或PNG")
-        return value
+Kind = EventKind
+CaptureIn = Capture  # the contract's models, under the names the console has used
+AlarmIn = AlarmData
 
 
 def _storable(text: str) -> bool:
@@ -101,39 +50,17 @@ def _nul_at(value: Any, path: str = "") -> str | None:
     return None
 
 
-def _image_type(data: bytes) -> str | None:
-    return next((t for magic, t in IMAGE_MAGIC.items() if data.startswith(magic)), None)
-
-
-class AlarmIn(BaseModel):
-    """What a device says about the alarm it raises (kind 'alarm' only)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Text64
-    severity: Literal["low", "medium", "high"] = "high"
-    zone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    message_zh: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-    message_en: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-
-
-class EventIn(BaseModel):
-    """Event payload v1: the UUID makes it idempotent, the device time says when it happened."""
+class EventIn(EventData):
+    """Event payload v1 as ingested: the bus contract's EventData plus the envelope. The UUID makes it
+    idempotent, the device time says when it happened (HTTP and bus ingest accept the same JSON)."""
 
     model_config = ConfigDict(extra="forbid")
 
     v: Literal[1] = 1
     id: uuid.UUID
-    kind: Kind
+    kind: EventKind
     device_serial: Text64
     device_time: AwareDatetime
-    subject: Text64 | None = None
-    subject_name: Text64 | None = None
-    decision: Annotated[str, StringConstraints(max_length=32)] | None = None
-    detail: dict[str, Any] = Field(default_factory=dict)
-    capture: CaptureIn | None = None
-    capture_sha256: Sha256 | None = None
-    alarm: AlarmIn | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -146,13 +73,6 @@ class EventIn(BaseModel):
                 {"zh": "文本不得包含NUL字符（\\u0000）或孤立代理字符", "field": where or None},
             )
         return data
-
-    @field_validator("detail")
-    @classmethod
-    def _small_detail(cls, value: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(value, ensure_ascii=False, default=str)) > MAX_DETAIL_BYTES:
-            raise _err("detail.too_large", "detail larger than 8 KiB", "详情内容超过8KB")
-        return value
 
     @model_validator(mode="after")
     def _alarm_matches_kind(self) -> EventIn:

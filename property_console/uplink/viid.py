@@ -9,54 +9,39 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
+from pydantic import ValidationError
+
+from sc_core.viid import BEIJING, KINDS, Kind, viid_date, viid_time
+
+__all__ = ["BEIJING", "ENDPOINTS", "Item", "encode", "route", "viid_date", "viid_time", "wrap"]
+
+log = logging.getLogger(__name__)
 GENDER = {"male": "1", "female": "2", "unknown": "0"}
 COLOR = {"black": "1", "white": "2", "blue": "5", "yellow": "6", "green": "9", "yellow_green": "99"}
 IMAGE_TYPE = {"vehicle": "01", "plate": "02", "face": "11", "scene": "14", "snapshot": "14"}
 
-
-@dataclass(frozen=True)
-class Endpoint:
-    path: str
-    list_name: str
-    object_name: str
-    id_field: str
-
-
+Endpoint = Kind  # path, list_name, object_name, id_field and the object model, shared with the district
 ENDPOINTS: dict[str, Endpoint] = {
-    "address": Endpoint("/VIID/AddressInfos", "AddressInfoListObject", "AddressInfoObject", "AddressID"),
-    "house": Endpoint("/VIID/HouseInfos", "HouseInfoListObject", "HouseInfoObject", "HouseID"),
-    "person": Endpoint("/VIID/PersonInfos", "PersonInfoListObject", "PersonInfoObject", "PersonID"),
-    "residency": Endpoint(
-        "/VIID/ResidentInfos", "ResidentInfoListObject", "ResidentInfoObject", "ResidentID"
-    ),
-    "organisation": Endpoint("/VIID/UnitInfos", "UnitInfoListObject", "UnitInfoObject", "UnitID"),
-    "vehicle": Endpoint("/VIID/CarInfos", "CarInfoListObject", "CarInfoObject", "CarID"),
-    "alarm": Endpoint("/VIID/AlarmInfos", "AlarmInfoListObject", "AlarmInfoObject", "AlarmID"),
-    "face": Endpoint("/VIID/Faces", "FaceListObject", "FaceObject", "FaceID"),
-    "door": Endpoint("/VIID/DoorInfos", "DoorInfoListObject", "DoorInfoObject", "DoorEventID"),
-    "motor_vehicle": Endpoint(
-        "/VIID/MotorVehicles", "MotorVehicleListObject", "MotorVehicleObject", "MotorVehicleID"
-    ),
+    key: KINDS[name]
+    for key, name in {
+        "address": "AddressInfos",
+        "house": "HouseInfos",
+        "person": "PersonInfos",
+        "residency": "ResidentInfos",
+        "organisation": "UnitInfos",
+        "vehicle": "CarInfos",
+        "alarm": "AlarmInfos",
+        "face": "Faces",
+        "door": "DoorInfos",
+        "motor_vehicle": "MotorVehicles",
+    }.items()
 }
-
-
-def viid_time(value: str | None) -> str | None:
-    """ISO 8601 → GA/T 1400 time string in Beijing time."""
-    if not value:
-        return None
-    t = dt.datetime.fromisoformat(value)
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
-
-
-def viid_date(value: str | None) -> str | None:
-    return value.replace("-", "") if value else None
+"""Outbox kind → the GA/T 1400 endpoint its objects go to."""
 
 
 @dataclass
@@ -245,6 +230,19 @@ def _pass(item: Item, community: str, images: ImageLookup, ep: str) -> dict[str,
     return obj
 
 
+def _typed(key: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as the shared model dumps it (the keys given); one the model refuses goes as
+    it is, so the district answers that item with the reason and the rest of the batch is stored."""
+    try:
+        model = ENDPOINTS[key].model.model_validate(obj)
+    except ValidationError as exc:
+        log.warning(
+            "uplink %s %s not a valid GA/T 1400 object: %s", key, obj.get(ENDPOINTS[key].id_field), exc
+        )
+        return obj
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
 def encode(
     item: Item, community: str, addr: AddressLookup, images: ImageLookup
 ) -> tuple[str, dict[str, Any]]:
@@ -269,7 +267,7 @@ def encode(
         body = _car(p)
     else:
         body = _alarm(p)
-    return key, {**_common(item, ep), **{k: v for k, v in body.items() if v is not None}}
+    return key, _typed(key, {**_common(item, ep), **{k: v for k, v in body.items() if v is not None}})
 
 
 def wrap(key: str, objects: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from access.edge.events import to_ingest_payload
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
 from devices.bus import Command, CommandClient
+from devices.contracts import to_ingest_payload
 from devices.edge.fire import BusEscapeDoors
 from devices.relay_sim import ModbusRelayBoardSimulator
 from property_console.events.schemas import EventIn
@@ -40,7 +40,7 @@ def test_perimeter_fire_command_unlocks_and_records(engine: FaceEngine, tmp_path
     assert r.kinds() == ["fire_unlock", "fire_restore"]
     first = r.events()[0].data["detail"]
     assert first["source"] == "perimeter" and first["reason"] == "火警：1号楼烟感 Z7"
-    stored = [EventIn.model_validate(to_ingest_payload(DOOR, e)) for e in r.events()]
+    stored = [EventIn.model_validate(to_ingest_payload(e, device_serial=DOOR)) for e in r.events()]
     assert [(e.kind, e.alarm.kind if e.alarm else None) for e in stored] == [
         ("alarm", "fire_unlock"),
         ("alarm", "fire_restore"),
@@ -76,7 +76,7 @@ def test_staff_open_command_is_acked_and_recorded(engine: FaceEngine, tmp_path: 
         finally:
             door.close()
     assert r.kinds() == ["remote_open"]
-    stored = EventIn.model_validate(to_ingest_payload(DOOR, r.events()[0]))
+    stored = EventIn.model_validate(to_ingest_payload(r.events()[0], device_serial=DOOR))
     assert (stored.kind, stored.decision) == ("door_pass", "remote")
     assert stored.detail["by"] == "staff" and stored.detail["reason"] == "快递"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from access.edge.events import to_ingest_payload
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
 from devices.bus import ConfigPayload, Outbox, config_topic
+from devices.contracts import to_ingest_payload
 from devices.edge.fire import BusEscapeDoors
 from property_console.events import ingest
 from property_console.events.schemas import EventIn
@@ -52,7 +52,7 @@ def test_full_run_camera_relay_bus_console(
         assert r.kinds() == ["access_granted"]
     with runtime.sessions() as db:
         for serial, event in r.received:
-            ingest(db, to_ingest_payload(serial, event))
+            ingest(db, to_ingest_payload(event, device_serial=serial) or {})  # {}: refused, and counted
         db.commit()
         stored = db.execute(select(Event)).scalars().all()
         assert [(e.kind, e.subject, e.decision) for e in stored] == [
@@ -88,7 +88,9 @@ def test_door_contact_and_fire_inputs(engine: FaceEngine, tmp_path: Path) -> Non
         finally:
             door.close()
     assert r.kinds() == ["forced_open", "held_open", "fire_unlock", "fire_restore"]
-    alarms = [EventIn.model_validate(to_ingest_payload("DOOR-1-1-0001", e)).alarm for e in r.events()]
+    alarms = [
+        EventIn.model_validate(to_ingest_payload(e, device_serial="DOOR-1-1-0001")).alarm for e in r.events()
+    ]
     assert [a.kind for a in alarms if a] == ["door_forced", "door_held_open", "fire_unlock", "fire_restore"]
 
 
@@ -113,7 +115,7 @@ def test_offline_decides_locally_and_delivers_in_order(
     assert r.kinds() == ["access_granted", "forced_open"]
     with runtime.sessions() as db:  # delivered late, stored with the door's own time and order
         for serial, event in r.received:
-            ingest(db, to_ingest_payload(serial, event))
+            ingest(db, to_ingest_payload(event, device_serial=serial) or {})  # {}: refused, and counted
         db.commit()
         rows = db.execute(select(Event).order_by(Event.device_time)).scalars().all()
         assert [e.kind for e in rows] == ["door_pass", "alarm"]

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from access.edge.events import bus_event, to_ingest_payload
+from access.edge.events import bus_event
+from devices.contracts import to_ingest_payload
 from property_console.events.schemas import EventIn
 
 
@@ -59,7 +60,9 @@ def _event(kind: str, **fields: Any) -> dict[str, Any]:
 def test_mapping_is_accepted_by_ingest_schema(
     event: dict[str, Any], kind: str, decision: str | None, alarm: str | None
 ) -> None:
-    parsed = EventIn.model_validate(to_ingest_payload("DOOR-1", bus_event(event, {"p1": "王伟"})))
+    parsed = EventIn.model_validate(
+        to_ingest_payload(bus_event(event, {"p1": "王伟"}), device_serial="DOOR-1")
+    )
     assert (parsed.kind, parsed.decision) == (kind, decision)
     assert (parsed.alarm.kind if parsed.alarm else None) == alarm
     assert str(parsed.id) == event["id"] and parsed.detail["event"] == event["kind"]
