@@ -38,8 +38,9 @@ from district_cloud.db import open_district
 from property_console.config import Settings
 from property_console.models import OutboxEntry, Person
 from property_console.runtime import Runtime, open_runtime
-from property_console.uplink.batch import encode_batch, pending
+from property_console.uplink.batch import encode_batch
 from property_console.uplink.delivery import UplinkWorker
+from property_console.uplink.outbox import pending
 from property_console.uplink.settings import UplinkSettings
 from property_console.uplink.transport import HttpTransport
 from property_console.uplink.viid import wrap

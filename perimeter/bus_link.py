@@ -17,9 +17,20 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from devices.bus import Ack, BusClient, Command, Event, Transport, serve_commands
 from devices.contracts import MAX_CAPTURE_BYTES, MAX_CLIP_BYTES
 from devices.contracts import perimeter as rec
+from devices.contracts.commands import (
+    PERIMETER_ARGS,
+    AlarmTargetArgs,
+    BypassArgs,
+    PartitionArgs,
+    PerimeterResult,
+    UnbypassArgs,
+    bad_arguments,
+)
 from perimeter import state_machine as sm
 from perimeter.cameras import MediaStore
 from perimeter.config import SiteConfig
@@ -127,27 +138,30 @@ class BusAlarmSink:
 
 
 def command_event(c: Command, at: float, sink: BusAlarmSink) -> sm.Event:
-    """A state-machine event from a console command; raises KeyError/ValueError on bad arguments."""
-    a = c.args
-    who = str(a["who"])
-    target = {"alarm_id": sink.alarm_id(str(a["alarm_uuid"]))} if "alarm_uuid" in a else {}
-    if "alarm_uuid" in a and target["alarm_id"] is None:
-        target = {"alarm_id": -1}  # unknown alarm: the machine answers unknown_alarm
-    source = sm.Source(a.get("source", "console"))
-    builders: dict[str, Any] = {
-        "arm": lambda: sm.Arm(partition_id=a["partition"], at=at, who=who, source=source),
-        "disarm": lambda: sm.Disarm(partition_id=a["partition"], at=at, who=who, source=source),
-        "bypass": lambda: sm.Bypass(
-            zone_id=a["zone"], at=at, who=who, reason=str(a["reason"]), until=at + float(a["seconds"])
-        ),
-        "unbypass": lambda: sm.Unbypass(zone_id=a["zone"], at=at, who=who),
-        "acknowledge": lambda: sm.Ack(at=at, who=who, partition_id=a.get("partition"), **target),
-        "reset": lambda: sm.Reset(at=at, who=who, partition_id=a.get("partition"), **target),
-    }
-    if c.name not in builders:
+    """A state-machine event from a console command (devices/contracts/commands.py PERIMETER_ARGS); raises
+    pydantic's ValidationError (a ValueError) on bad arguments, ValueError on an unknown command."""
+    model = PERIMETER_ARGS.get(c.name)
+    if model is None:
         raise ValueError(f"unknown command {c.name}")
-    event: sm.Event = builders[c.name]()
-    return event
+    a = model.model_validate(c.args)
+    who, source = a.who, sm.Source(a.source)
+    match a:
+        case BypassArgs():
+            return sm.Bypass(zone_id=a.zone, at=at, who=who, reason=a.reason, until=at + a.seconds)
+        case UnbypassArgs():
+            return sm.Unbypass(zone_id=a.zone, at=at, who=who)
+        case PartitionArgs() if c.name == "arm":
+            return sm.Arm(partition_id=a.partition, at=at, who=who, source=source)
+        case PartitionArgs():
+            return sm.Disarm(partition_id=a.partition, at=at, who=who, source=source)
+        case AlarmTargetArgs():
+            target: dict[str, Any] = {}
+            if a.alarm_uuid is not None:
+                found = sink.alarm_id(a.alarm_uuid)  # an unknown one: the machine answers unknown_alarm
+                target = {"alarm_id": -1 if found is None else found}
+            make = sm.Ack if c.name == "acknowledge" else sm.Reset
+            return make(at=at, who=who, partition_id=a.partition, **target)
+    raise ValueError(f"unknown command {c.name}")
 
 
 def serve(
@@ -166,8 +180,10 @@ def serve(
     def handle(c: Command) -> Ack:
         try:
             event = command_event(c, poller.clock(), sink)
-        except (KeyError, ValueError) as exc:
-            return Ack(command_id=c.id, ok=False, detail=f"参数错误 / bad arguments: {exc}")
+        except ValidationError as exc:
+            return Ack(command_id=c.id, ok=False, detail=bad_arguments(exc))
+        except ValueError as exc:
+            return Ack(command_id=c.id, ok=False, detail=f"未知指令 / {exc}")
         try:
             effects = poller.submit(event).result(timeout=min(wait, c.timeout_s))
         except FutureTimeout:
@@ -175,18 +191,23 @@ def serve(
         rejected = [e for e in effects if isinstance(e, sm.Rejected)]
         if rejected:
             r = rejected[0]
-            result = {
-                "code": r.code,
-                "problems": [list(p) for p in r.problems],
-                "message_zh": r.message_zh,
-                "message_en": r.message_en,
-            }
+            result = PerimeterResult(
+                code=r.code,
+                problems=[[str(x) for x in p] for p in r.problems],
+                message_zh=r.message_zh,
+                message_en=r.message_en,
+            ).model_dump(exclude_none=True)
             return Ack(
                 command_id=c.id, ok=False, detail=f"{r.message_zh} / {r.message_en}"[:500], result=result
             )
         if applied is not None:
             applied()
         states = [e.new.value for e in effects if isinstance(e, sm.StateChanged)]
-        return Ack(command_id=c.id, ok=True, detail="ok", result={"states": states})
+        return Ack(
+            command_id=c.id,
+            ok=True,
+            detail="ok",
+            result=PerimeterResult(states=states).model_dump(exclude_none=True),
+        )
 
     serve_commands(transport, community, sink.device_id, handle)

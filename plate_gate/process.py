@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from devices.bus import Ack, BusClient, Command
+from devices.contracts.commands import BARRIER, BarrierArgs, BarrierResult, parse
 from plate_gate.barrier import Barrier
 from plate_gate.capture import capture_jpeg
 from plate_gate.decision import Action, Decision, Direction, GateDecider, GateRules
@@ -21,7 +22,7 @@ from plate_gate.pass_events import GatePass, alarm_event
 from plate_gate.store import LocalGateStore
 
 log = logging.getLogger(__name__)
-BARRIER_COMMAND = "barrier"
+BARRIER_COMMAND = BARRIER
 
 
 @dataclass(frozen=True)
@@ -176,20 +177,19 @@ class GateProcess:
             Path(path).unlink(missing_ok=True)
 
     def confirm(self, command: Command) -> Ack:
-        """A staff decision from the console: open or refuse the vehicle waiting at this gate."""
-        args = command.args
-        action = str(args.get("action", ""))
-        if action not in ("open", "refuse"):
-            return Ack(command_id=command.id, ok=False, detail=f"unknown action {action!r}")
+        """A staff decision from the console (`cmd/barrier`, BarrierArgs): open or refuse the waiting vehicle."""
+        args = parse(BarrierArgs, command)
+        if isinstance(args, Ack):
+            return args
         with self._lock:
-            waiting = self.pending.pop(str(args.get("pending_event_id", "")), None)
-            plate = str(args.get("plate") or (waiting.plate if waiting else ""))
+            waiting = self.pending.pop(str(args.pending_event_id), None) if args.pending_event_id else None
+            plate = args.plate or (waiting.plate if waiting else "")
             if waiting is None:
                 lane = self.lane
                 waiting = Decision(
                     Action.STAFF, "staff", plate, lane.direction, lane.gate, lane.car_park, "", ""
                 )
-            opened = action == "open"
+            opened = args.action == "open"
             decided_at = time.perf_counter()
             decision = replace(
                 waiting,
@@ -199,10 +199,10 @@ class GateProcess:
                 message_en="opened by staff" if opened else "refused by staff",
             )
             relay_ms = self._actuate(decision, decided_at)
-            event_id = uuid.UUID(str(args["event_id"])) if args.get("event_id") else uuid.uuid4()
-            who = str(args.get("confirmed_by") or "staff")
+            event_id = args.event_id or uuid.uuid4()
+            who = args.confirmed_by or "staff"
             record = GatePass(decision, self.clock(), confirmed_by=who, relay_ms=relay_ms, event_id=event_id)
             self._remember(decision)
             self._publish(record)
-        result = {"opened": opened, "relay_ms": relay_ms, "event_id": str(event_id)}
+        result = BarrierResult(opened=opened, relay_ms=relay_ms, event_id=event_id).model_dump(mode="json")
         return Ack(command_id=command.id, ok=True, detail="已执行 done", result=result)

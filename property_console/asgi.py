@@ -1,10 +1,10 @@
 """An app factory for several web workers: `uvicorn --factory --workers 4 property_console.asgi:create`.
 
 Each worker builds its own engine from SC_* settings; browsers on any worker get every committed event
-through the database relay (events/relay.py). Run `sc init` (migrations) first; the bus bridge, gate
-commands and the district uplink run in one `sc serve` process, not in these workers. With SC_MQTT_URL set
-each worker also connects to the broker as a command client of its own: the perimeter's live state and
-commands (arm, disarm, bypass, reset) and remote door opening then work on every worker.
+through the database relay (events/relay.py). Run `sc init` (migrations) first; the bus bridge and the
+district uplink run in one `sc serve` process, not in these workers. With SC_MQTT_URL set each worker also
+connects to the broker as a command client of its own: the perimeter's live state and commands (arm, disarm,
+bypass, reset), remote door opening and gate confirmations then work on every worker.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import os
 
 from fastapi import FastAPI
 
-from devices.bus import CommandClient, MqttTransport
+from devices.bus import MqttTransport
 from property_console.api.app import create_app
+from property_console.api.services import services_of
 from property_console.bus_service import mqtt_settings
 from property_console.config import get_settings
-from property_console.events import broadcaster_for
-from property_console.perimeter_link import PerimeterLink
 from property_console.runtime import open_runtime
 
 
@@ -33,8 +32,6 @@ def create() -> FastAPI:
             )
         )
         transport.start()
-        community = rt.settings.community_code
-        app.state.perimeter = PerimeterLink(transport, community, broadcaster_for(rt.engine))
-        app.state.door_commands = CommandClient(transport, community)
+        services_of(app).attach_bus(transport)
         app.router.on_shutdown.append(transport.stop)
     return app

@@ -1,4 +1,4 @@
-"""The console's bus at run time: the configured broker (or an embedded one), events in, gate commands out."""
+"""The console's bus at run time: the configured broker (or an embedded one), events in (commands out: ConsoleServices)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from devices.bus import BrokerProcess, MqttSettings, MqttTransport, start_broker_process
 from property_console.access_config import AccessConfigPublisher, publisher_for
-from property_console.api.routes.gate_commands import GateCommandForwarder
 from property_console.bus_bridge import BusBridge
 from property_console.config import Settings
 from property_console.runtime import Runtime
@@ -30,7 +29,6 @@ class ConsoleBus:
 
     transport: MqttTransport
     bridge: BusBridge
-    gate_commands: GateCommandForwarder
     broker: BrokerProcess | None = None
     url: str = field(default="")
     access_config: AccessConfigPublisher | None = None
@@ -38,7 +36,6 @@ class ConsoleBus:
     def stop(self) -> None:
         if self.access_config is not None:
             self.access_config.stop()
-        self.gate_commands.stop()
         self.bridge.stop()
         self.transport.stop()
         if self.broker is not None:
@@ -65,7 +62,6 @@ def start_bus(rt: Runtime) -> ConsoleBus:
     ).start()  # subscribed before connecting
     transport.start()
     transport.wait_connected()
-    forwarder = GateCommandForwarder(rt.engine, transport, rt.settings.community_code).start()
     access = publisher_for(rt.engine).attach(transport, rt.settings.community_code).watch(rt.engine)
     log.info("bus connected at %s (community %s)", url.split("@")[-1], rt.settings.community_code)
-    return ConsoleBus(transport, bridge, forwarder, broker, url, access)
+    return ConsoleBus(transport, bridge, broker, url, access)

@@ -2,8 +2,9 @@
 
 The perimeter service (`sc perimeter run`, or the one `sc demo` starts) publishes retained state on
 `sc/<c>/perimeter/state/{partition,zone}/<id>`; this keeps the newest copy in memory and pushes each change
-to browsers as a `perimeter` live message. Commands go to `sc/<c>/perimeter/cmd/<name>` and wait for the
-ack, whose detail carries the state machine's verdict (zh-CN / English).
+to browsers as a `perimeter` live message. Commands go to `sc/<c>/perimeter/cmd/<name>` through the console's
+one command path (DeviceCommands, typed by devices/contracts/commands.py) and wait for the ack, whose result
+carries the state machine's verdict (zh-CN / English).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import logging
 import threading
 from typing import Any
 
-from devices.bus import Ack, Command, CommandClient, CommandTimeout, Transport, state_topic
+from devices.bus import Ack, Transport, state_topic
+from devices.contracts.commands import PERIMETER_ARGS, AlarmTargetArgs, PerimeterArgs
+from property_console.device_commands import DeviceCommands, NoAnswer
 from property_console.events.broadcast import Broadcaster
 
 log = logging.getLogger(__name__)
@@ -29,11 +32,13 @@ class PerimeterLink:
         community: str,
         broadcaster: Broadcaster | None = None,
         device_id: str = DEVICE_ID,
+        *,
+        commands: DeviceCommands | None = None,
     ) -> None:
         self.community, self.device_id, self.broadcaster = community, device_id, broadcaster
         self.items: dict[str, dict[str, dict[str, Any]]] = {"partition": {}, "zone": {}}
         self._lock = threading.Lock()
-        self.commands = CommandClient(transport, community)
+        self.commands = commands or DeviceCommands(transport, community)
         transport.subscribe(f"{state_topic(community, device_id)}/+/+", self._on_state)
 
     def _on_state(self, topic: str, payload: bytes) -> None:
@@ -71,23 +76,26 @@ class PerimeterLink:
         with self._lock:
             return self.items["zone"].get(zone_id)
 
-    def command(self, name: str, args: dict[str, Any], timeout_s: float = 5.0) -> Ack:
-        """Send one command and wait for its ack; raises devices.bus.CommandTimeout."""
-        return self.commands.send(self.device_id, Command(name=name, args=args, timeout_s=timeout_s))
+    def command(self, name: str, args: PerimeterArgs, timeout_s: float = 5.0) -> Ack:
+        """Send one command (`name` in PERIMETER_ARGS) and wait for its ack; raises NoAnswer."""
+        if not isinstance(args, PERIMETER_ARGS[name]):
+            raise TypeError(f"{name} takes {PERIMETER_ARGS[name].__name__}")
+        return self.commands.send(self.device_id, name, args, timeout_s)
 
 
-def acknowledge_in_service(app: Any, alarm_kind: str, detail: dict[str, Any], who: str) -> None:
+def acknowledge_in_service(
+    link: PerimeterLink | None, alarm_kind: str, detail: dict[str, Any], who: str
+) -> None:
     """Tell the perimeter service a console user acknowledged one of its alarms (stops its re-sounding).
 
     Runs after the console's own acknowledgement has committed, which stays the record; a service that is
     away or refuses is logged, never an error for the user."""
-    link: PerimeterLink | None = getattr(app.state, "perimeter", None)
     alarm_uuid = detail.get("event_id")
     if link is None or not alarm_kind.startswith("perimeter_") or not alarm_uuid:
         return
     try:
-        ack = link.command("acknowledge", {"alarm_uuid": alarm_uuid, "who": who, "source": "console"})
-    except CommandTimeout:
+        ack = link.command("acknowledge", AlarmTargetArgs(alarm_uuid=str(alarm_uuid), who=who))
+    except NoAnswer:
         log.warning("perimeter service did not answer the acknowledgement of %s", alarm_uuid)
         return
     if not ack.ok:

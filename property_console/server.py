@@ -9,14 +9,13 @@ from typing import Any
 import uvicorn
 from sqlalchemy import Engine
 
-from devices.bus import CommandClient
 from devices.children import stop_all
 from devices.lifecycle import exit_on_signals, route_signals
 from devices.net import PortInUse, ensure_port_free
 from property_console.api.app import create_app
+from property_console.api.services import services_of
 from property_console.bus_service import ConsoleBus, start_bus
 from property_console.events import broadcaster_for, stop_relay
-from property_console.perimeter_link import PerimeterLink
 from property_console.runtime import Runtime
 from property_console.uplink.service import start_uplink
 from property_console.uplink.settings import UplinkSettings
@@ -69,9 +68,7 @@ def _serve(
     app = create_app(rt.settings, rt.engine)
     bus = start_bus(rt)  # SC_MQTT_URL, or an embedded broker: device events in, gate commands out
     started.callback(bus.stop)
-    community = rt.settings.community_code
-    app.state.perimeter = PerimeterLink(bus.transport, community, broadcaster_for(rt.engine))
-    app.state.door_commands = CommandClient(bus.transport, community)
+    services_of(app).attach_bus(bus.transport)  # door open, perimeter, gate confirm: one command path
     for start in services:
         started.callback(start(bus))
     worker = start_uplink(rt, app, uplink)  # district uplink when SC_UPLINK_URL (or `uplink`) is set

@@ -25,7 +25,7 @@ def _console_hooks_loaded() -> None:
     import property_console.access_config
     import property_console.events.broadcast
     import property_console.events.relay
-    import property_console.uplink.recorder  # noqa: F401
+    import property_console.uplink.outbox  # noqa: F401
 
 
 def test_district_session_runs_no_console_listener(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pydantic import ValidationError
+
 from access.edge.inputs import FireSources
 from devices.bus import Ack, Command
 from devices.bus.commands import CommandHandler
-from devices.edge.fire import FireArgs
+from devices.contracts.commands import FireArgs, FireResult, bad_arguments
 
 
 def fire_handler(
@@ -28,12 +30,15 @@ def fire_handler(
     def handle(command: Command) -> Ack:
         if not escape_route:
             return Ack(command_id=command.id, ok=False, detail="not an escape-route door / 非疏散通道门")
-        args = FireArgs.of(command)
+        try:
+            args = FireArgs.of(command)
+        except ValidationError as exc:
+            return Ack(command_id=command.id, ok=False, detail=bad_arguments(exc))
         active = args.active
         fire.set("perimeter", active, args.reason)
         now_released = released() if released is not None else active
         state = "released" if now_released else "restored"
-        result = {"fire": active, "released": now_released}
+        result = FireResult(fire=active, released=now_released).model_dump()
         if lock_ok is not None and not lock_ok():
             return Ack(command_id=command.id, ok=False, detail="lock relay did not switch / 门锁继电器未动作")
         return Ack(command_id=command.id, ok=True, detail=state, result=result)

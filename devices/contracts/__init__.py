@@ -5,7 +5,8 @@
 - `capture`: `Capture` with the one size limit and the JPEG/PNG check;
 - `perimeter`: the perimeter service's alarm and lifecycle records.
 
-Presence is `devices.bus.DeviceState`; the `cmd/fire` contract is `devices.edge.fire`.
+Presence is `devices.bus.DeviceState`; the console → device commands (open, fire, perimeter, barrier) and their
+acks are typed in `devices.contracts.commands`.
 """
 
 from devices.contracts.capture import MAX_CAPTURE_BYTES, MAX_CLIP_BYTES, Capture, image_type

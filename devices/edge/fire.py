@@ -1,4 +1,4 @@
-"""The fire linkage contract (`cmd/fire`), shared by its sender (perimeter/) and its receiver (access/ doors).
+"""The fire linkage (`cmd/fire`, contract in devices/contracts/commands.py): the sender side for perimeter/.
 
 GB 50396: on a fire alarm the escape-route doors are released. The perimeter service sends `cmd/fire` to each door
 of the escape route and needs every door's ack; the door answers with what it did.
@@ -8,27 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from devices.bus import CommandClient, Transport
+from devices.contracts.commands import FIRE, FireArgs, command
 
-from devices.bus import Command, CommandClient, Transport
-
-FIRE_COMMAND = "fire"
-
-
-class FireArgs(BaseModel):
-    """`cmd/fire` arguments: fire on (release) or off (restore), and why."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    active: bool = True
-    reason: str = Field(default="", max_length=200)
-
-    @classmethod
-    def of(cls, command: Command) -> FireArgs:
-        """The arguments of a received command (over-long reasons are cut, not refused: a fire must pass)."""
-        args = dict(command.args)
-        args["reason"] = str(args.get("reason", ""))[:200]
-        return cls.model_validate(args)
+FIRE_COMMAND = FIRE
+__all__ = ["FIRE_COMMAND", "BusEscapeDoors", "FireArgs"]
 
 
 class BusEscapeDoors:
@@ -49,11 +33,10 @@ class BusEscapeDoors:
     def set(self, door_ids: Sequence[str], active: bool, reason: str) -> None:
         """Send the fire command to each door."""
         failed = []
-        args = FireArgs(active=active, reason=reason[:200]).model_dump()
+        args = FireArgs(active=active, reason=reason[:200])
         for door in door_ids:
-            command = Command(name=FIRE_COMMAND, args=args, timeout_s=self.timeout_s)
             try:
-                ack = self.commands.send(door, command)
+                ack = self.commands.send(door, command(FIRE, args, self.timeout_s))
             except TimeoutError:
                 failed.append(door)
                 continue

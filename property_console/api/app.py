@@ -41,6 +41,7 @@ from property_console.api.routes import (
     visitor_passes,
     visitors,
 )
+from property_console.api.services import ConsoleServices, services_of
 from property_console.config import Settings
 from property_console.db import make_sessionmaker
 from property_console.events.housekeeping import Housekeeping
@@ -60,7 +61,7 @@ def health_check(db: Annotated[Session, public()]) -> dict[str, Any]:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While the app serves: housekeeping prunes the short-lived tables (events/housekeeping.py)."""
-    housekeeping = Housekeeping(app.state.engine).start()
+    housekeeping = Housekeeping(services_of(app).engine).start()
     try:
         yield
     finally:
@@ -68,7 +69,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter] | None = None) -> FastAPI:
-    """Build the app; refuses to start if any route lacks a permission (default deny)."""
+    """Build the app and its typed services (`services_of(app)`; a bus is attached with
+    `services_of(app).attach_bus(transport)`); refuses to start if any route lacks a permission (default deny)."""
     app = FastAPI(
         lifespan=lifespan,
         title="智慧平安小区 物业管理平台",
@@ -76,9 +78,7 @@ def create_app(settings: Settings, engine: Engine, extra_routers: list[APIRouter
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessions = make_sessionmaker(engine)
+    app.state.services = ConsoleServices(settings, engine, make_sessionmaker(engine))
     errors.install(app)
     for module in (
         auth,

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from property_console import audit
+from property_console.api.services import services_of
 from property_console.config import Settings
 from property_console.errors import Forbidden, Unauthorized
 from property_console.security.roles import allowed
@@ -22,7 +23,7 @@ POLICY_ATTR = "__sc_policy__"
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request; commits before the response is sent, rolls back on any error."""
-    with request.app.state.sessions() as session:
+    with services_of(request.app).sessions() as session:
         try:
             yield session
             session.commit()
@@ -76,7 +77,7 @@ def allow(permission: str) -> Any:
                 "auth.forbidden", "当前角色无权执行此操作", f"Role {who.role} may not {permission}"
             )
         endpoint = f"{request.method} {request.url.path}"
-        return Ctx(db, who, request.app.state.settings, endpoint)
+        return Ctx(db, who, services_of(request.app).settings, endpoint)
 
     setattr(check, POLICY_ATTR, permission)
     return Depends(check, scope="function")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from property_console import audit
 from property_console.api.deps import bearer_token
+from property_console.api.services import services_of
 from property_console.errors import Unauthorized
 from property_console.models import utcnow
 from property_console.services.auth import Principal, principal_for_token
@@ -35,7 +36,9 @@ def doorplate_settings(request: Request) -> DoorplateSettings:
         return found
     if os.environ.get("SC_DOORPLATE_DATA_DIR"):
         return DoorplateSettings()
-    return DoorplateSettings().model_copy(update={"data_dir": Path(request.app.state.settings.data_dir)})
+    return DoorplateSettings().model_copy(
+        update={"data_dir": Path(services_of(request.app).settings.data_dir)}
+    )
 
 
 def verifier(request: Request) -> Verifier:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from property_console.api.deps import COOKIE, public
+from property_console.api.services import services_of
 from property_console.doorplate import otp
 from property_console.doorplate.context import now
 from property_console.doorplate.otp_sender import FileSender, OtpSender
@@ -22,7 +23,7 @@ def sender(request: Request) -> OtpSender:
     """`app.state.otp_sender` if set (an SMS gateway, or a test double), else the demo file sender."""
     found: OtpSender | None = getattr(request.app.state, "otp_sender", None)
     if found is None:
-        data_dir = Path(request.app.state.settings.data_dir)
+        data_dir = Path(services_of(request.app).settings.data_dir)
         found = request.app.state.otp_sender = FileSender(data_dir / "doorplate" / "otp-outbox.log")
     return found
 
@@ -34,7 +35,7 @@ def _client(request: Request) -> str:
 @router.post("/request", status_code=202)
 def request_code(body: OtpRequest, request: Request, db: Annotated[Session, public()]) -> dict[str, Any]:
     """Send a code to the phone (the answer does not tell whether the phone is known)."""
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     expires = otp.request_code(
         db, settings.secret_key, sender(request), body.phone, _client(request), now(request)
     )
@@ -46,7 +47,7 @@ def verify_code(
     body: OtpVerify, request: Request, response: Response, db: Annotated[Session, public()]
 ) -> dict[str, Any]:
     """Log in with the code: a resident session (account created on first login)."""
-    settings, at = request.app.state.settings, now(request)
+    settings, at = services_of(request.app).settings, now(request)
     if not otp.check_code(db, settings.secret_key, body.phone, body.code, at):
         db.commit()  # the wrong try must count
         raise Unauthorized.one("otp.wrong", "验证码错误", "Wrong code", "code")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import services_of
 from property_console.doorplate import patrol_service as patrol
 from property_console.doorplate.context import doorplate_settings, now, verifier
 from property_console.doorplate.places import address_by_code
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api/patrol", tags=["patrol"])
 
 
 def _tz(request: Request) -> str:
-    return str(request.app.state.settings.timezone)
+    return str(services_of(request.app).settings.timezone)
 
 
 @router.post("/checkpoints", status_code=201)

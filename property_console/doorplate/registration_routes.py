@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import services_of
 from property_console.doorplate import registrations as regs
 from property_console.doorplate.context import now, verifier
 from property_console.doorplate.patrol_service import local_date
@@ -42,7 +43,7 @@ def _out(reg: Registration) -> dict[str, Any]:
 
 
 def _today(request: Request) -> Any:
-    return local_date(now(request), request.app.state.settings.timezone)
+    return local_date(now(request), services_of(request.app).settings.timezone)
 
 
 @router.post("/registrations/move-in", status_code=201)

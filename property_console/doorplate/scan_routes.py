@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from property_console.api.deps import public
+from property_console.api.services import services_of
 from property_console.doorplate.context import caller, now, record, verifier
 from property_console.doorplate.labels import label
 from property_console.doorplate.patrol_service import local_date
@@ -69,7 +70,7 @@ def resolve(request: Request, db: Session, token: str) -> dict[str, Any]:
     if claims.kind is Kind.CHECKPOINT:
         return _checkpoint_view(request, db, claims, who)
     address = address_by_code(db, claims.code)
-    today = local_date(now(request), request.app.state.settings.timezone)
+    today = local_date(now(request), services_of(request.app).settings.timezone)
     view = scan_view(db, address, who, today)
     if who is not None:
         detail = {"code_id": claims.code_id, "sections": view["sections"]}

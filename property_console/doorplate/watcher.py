@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from property_console.api.services import services_of
 from property_console.doorplate.patrol_service import check_patrols
 from property_console.events.alarms import alarm_message
 from property_console.events.broadcast import publish_after_commit
@@ -61,9 +62,13 @@ class PatrolWatcher:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the watcher with the app (off in test mode unless `app.state.patrol_check_seconds` is set)."""
     every = getattr(app.state, "patrol_check_seconds", None)
-    if every is None and app.state.settings.mode != "test":
+    if every is None and services_of(app).settings.mode != "test":
         every = DEFAULT_SECONDS
-    watcher = PatrolWatcher(app.state.sessions, app.state.settings.timezone, float(every)) if every else None
+    watcher = (
+        PatrolWatcher(services_of(app).sessions, services_of(app).settings.timezone, float(every))
+        if every
+        else None
+    )
     if watcher is not None:
         watcher.start()
     try:

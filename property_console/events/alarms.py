@@ -41,7 +41,7 @@ def raise_alarm(
 
 def alarm_message(alarm: Alarm) -> dict[str, Any]:
     """The live-stream message for a new or changed alarm."""
-    from property_console.api.routes.alarms import AlarmPublic
+    from property_console.schemas.alarm import AlarmPublic
 
     return {
         "type": "alarm",

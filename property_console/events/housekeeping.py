@@ -4,7 +4,7 @@
 - `login_sessions`: expired or revoked more than KEEP_SESSIONS_DAYS ago;
 - `event_rejects`: older than KEEP_REJECTS_DAYS (the evidence of what devices sent, kept for three months).
 
-The uplink outbox prunes itself (uplink/prune.py, in the delivery loop). `Housekeeping` runs one thread per
+The uplink outbox prunes itself (uplink/outbox.py `prune`, in the delivery loop). `Housekeeping` runs one thread per
 console process, started and stopped with the app's lifespan; several processes pruning the same rows is
 harmless (plain DELETEs by age, in batches so a backlog never holds the write lock for long).
 """

@@ -21,14 +21,16 @@ from property_console.models.gate import CarPark, FixedSpace, VehicleReservation
 from property_console.models.house import House
 from property_console.models.live import LiveMessage  # noqa: F401  (issue 10: live push across workers)
 from property_console.models.organisation import Organisation
-from property_console.models.outbox import OutboxEntry, UplinkState
 from property_console.models.perimeter import PerimeterPin  # noqa: F401  (issue 7: disarm PINs)
 from property_console.models.person import Person, PersonPhoto
 from property_console.models.presence import PresenceInterval  # noqa: F401  (issue 23: presence intervals)
 from property_console.models.residency import Residency
 from property_console.models.user import LoginSession, User
 from property_console.models.vehicle import Vehicle
-from property_console.uplink import recorder as _uplink_recorder  # noqa: F401  (registers the outbox hook)
+from property_console.uplink.outbox import (  # the outbox; importing it registers its hook
+    OutboxEntry,
+    UplinkState,
+)
 
 __all__ = [
     "LEVELS",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from property_console.api.deps import Ctx, allow, public
+from property_console.api.services import services_of
 from property_console.errors import DomainError, Unauthorized
 from property_console.models import Alarm, utcnow
 from property_console.uplink import report
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/uplink", tags=["uplink"])
 
 
 def _worker(request: Request) -> Any:
-    return getattr(request.app.state, "uplink_worker", None)
+    return services_of(request.app).uplink
 
 
 @router.get("/status")

@@ -1,4 +1,4 @@
-"""Read one batch of pending outbox rows and encode it, with the lookups the encoder needs."""
+"""Encode one batch of outbox rows (uplink/outbox.py `pending`), with the lookups the encoder needs."""
 
 from __future__ import annotations
 
@@ -10,19 +10,7 @@ from sqlalchemy.orm import Session
 
 from property_console.models.address import Address
 from property_console.models.event import Capture
-from property_console.models.outbox import OutboxEntry
 from property_console.uplink.viid import Item, encode
-
-
-def pending(db: Session, limit: int, after: int | None = None) -> list[Item]:
-    """The oldest pending rows (with seq > `after`), in outbox order (which is per-record version order)."""
-    o = OutboxEntry
-    stmt = select(o.seq, o.kind, o.record_id, o.version, o.op, o.payload, o.resync, o.captures, o.created_at)
-    stmt = stmt.where(o.status == "pending")
-    if after is not None:
-        stmt = stmt.where(o.seq > after)
-    rows = db.execute(stmt.order_by(o.seq).limit(limit))  # plain rows: no ORM identity map to build
-    return [Item(s, k, r, v, op, p, rs, tuple(c or ()), t) for s, k, r, v, op, p, rs, c, t in rows]
 
 
 def _addresses(db: Session, items: list[Item]) -> dict[str, tuple[str, str]]:

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from property_console.models.base import utcnow
 from property_console.models.event import Capture
-from property_console.models.outbox import OutboxEntry
-
-PASS_KINDS = ("door_pass", "visitor_pass", "vehicle_pass")
+from property_console.uplink.outbox import PASS_KINDS, OutboxEntry
 
 
 def purge(db: Session, retention_hours: float, limit: int = 2000) -> int:

@@ -20,10 +20,10 @@ from sqlalchemy import Table, bindparam, func, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from property_console.models.base import utcnow
-from property_console.models.outbox import OutboxEntry
-from property_console.uplink import captures, prune, resync
+from property_console.uplink import captures, outbox, resync
 from property_console.uplink.backoff import delay
-from property_console.uplink.batch import encode_batch, pending
+from property_console.uplink.batch import encode_batch
+from property_console.uplink.outbox import OutboxEntry, pending
 from property_console.uplink.settings import UplinkSettings
 from property_console.uplink.transport import OK, PERMANENT, ConfigError, DistrictTransport, TransientError
 from property_console.uplink.viid import Item
@@ -209,7 +209,7 @@ class UplinkWorker:
         if days <= 0 or time.monotonic() < self._next_prune:
             return 0
         with self.sessions.begin() as db:
-            n = prune.prune(db, days, batch)
+            n = outbox.prune(db, days, batch)
         self.state.pruned += n
         self._next_prune = 0.0 if n >= batch else time.monotonic() + self.settings.prune_interval_seconds
         return n

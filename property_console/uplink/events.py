@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from property_console.models.base import utcnow
-from property_console.models.outbox import OutboxEntry
+from property_console.uplink.outbox import OutboxEntry
 from property_console.uplink.snapshot import json_value
 
 EVENT_KINDS = ("door_pass", "visitor_pass", "vehicle_pass")

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from property_console.models.base import utcnow
 from property_console.models.event import Capture
-from property_console.models.outbox import OutboxEntry, UplinkSentDaily
 from property_console.uplink.delivery import UplinkWorker
+from property_console.uplink.outbox import OutboxEntry, UplinkSentDaily
 
 
 def _aware(t: dt.datetime | None) -> dt.datetime | None:

@@ -8,8 +8,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, noload
 
 from property_console.models.base import utcnow
-from property_console.models.outbox import OutboxEntry, UplinkState
-from property_console.uplink.recorder import TRACKED, outbox_row
+from property_console.uplink.outbox import TRACKED, OutboxEntry, UplinkState, outbox_row
 
 CHUNK = 1000
 

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
+from property_console.api.services import services_of
 from property_console.runtime import Runtime
 from property_console.uplink.delivery import UplinkWorker
 from property_console.uplink.settings import UplinkSettings
@@ -22,7 +23,7 @@ def start_uplink(rt: Runtime, app: FastAPI, settings: UplinkSettings | None = No
         return None
     community = rt.settings.community_code
     worker = UplinkWorker(rt.sessions, settings, make_transport(settings, community), community).start()
-    app.state.uplink_worker = worker
+    services_of(app).uplink = worker
     return worker
 
 

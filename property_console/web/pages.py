@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from property_console.api.deps import POLICY_ATTR, bearer_token, get_db, public
+from property_console.api.services import services_of
 from property_console.errors import Unauthorized
 from property_console.models import User
 from property_console.security.roles import PERMISSIONS, Role
@@ -121,7 +122,7 @@ def render(
         "role_label": t(f"role.{who.role}"),
         "permissions": who.permissions,
     }
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     boot = {
         "me": me,
         "lang": who.lang,
@@ -174,7 +175,7 @@ def safe_next(target: str | None) -> str:
 def login_page(request: Request, _: Annotated[Session, public()], next: str | None = None) -> Response:
     lang = language(request)
     t = translator(lang)
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     ctx = {
         "t": t,
         "lang": lang,

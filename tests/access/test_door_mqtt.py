@@ -16,10 +16,12 @@ from sqlalchemy import select
 from access.edge.config import BusConfig
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
-from devices.bus import CommandClient, ConfigPayload, MqttSettings, MqttTransport, config_topic
+from devices.bus import ConfigPayload, MqttSettings, MqttTransport, config_topic
 from devices.edge.fire import BusEscapeDoors
 from property_console.access_config import publisher_for
+from property_console.api.services import services_of
 from property_console.bus_bridge import BusBridge
+from property_console.device_commands import DeviceCommands
 from property_console.models import Alarm, AuditEntry, Device, Event
 from property_console.runtime import Runtime
 from tests.access.console_fixtures import prepare
@@ -109,7 +111,7 @@ def test_door_and_console_over_mosquitto(
             door.start_background()  # run() ends with stop(): restart the housekeeping for the commands
 
             # staff open the door from the console (audited), as for a visitor without a pass
-            app_client.app.state.door_commands = CommandClient(console, community)  # type: ignore[attr-defined]
+            services_of(app_client.app).commands = DeviceCommands(console, community)
             staff = login("staff")
             r_open = staff.post(f"/api/doors/{town.own_door}/open", json={"reason": "快递员送件"})
             assert r_open.status_code == 200 and r_open.json()["opened"] is True, r_open.text

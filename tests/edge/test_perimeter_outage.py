@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from devices.bus import MqttSettings, MqttTransport, with_last_will
 from perimeter import state_machine as sm
+from property_console.api.services import services_of
 from property_console.runtime import Runtime
 from tests.edge.conftest import USERS
 from tests.perimeter_console.stack import INPUTS, Stack, wait_for
@@ -39,7 +40,7 @@ def mqtt_stack(broker: PrivateMosquitto, runtime: Runtime, app_client: TestClien
     edge.wait_connected()
     console.wait_connected()
     running = Stack(community, edge, console, runtime.sessions, runtime.engine)
-    app_client.app.state.perimeter = running.link  # type: ignore[attr-defined]
+    services_of(app_client.app).perimeter = running.link
     time.sleep(1.5)  # the console's session is autosaved by Mosquitto (once a second)
     yield running
     running.stop()

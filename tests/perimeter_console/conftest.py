@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from devices.bus import InProcessBus
+from property_console.api.services import services_of
 from property_console.runtime import Runtime
 from tests.console.conftest import (  # noqa: F401  (re-exported fixtures)
     app_client,
@@ -23,6 +24,6 @@ from tests.perimeter_console.stack import Stack
 def stack(runtime: Runtime, app_client: object) -> Iterator[Stack]:  # noqa: F811
     hub = InProcessBus()
     running = Stack("C0001", hub.connect(), hub.connect(), runtime.sessions, runtime.engine)
-    app_client.app.state.perimeter = running.link  # type: ignore[attr-defined]
+    services_of(app_client.app).perimeter = running.link
     yield running
     running.stop()

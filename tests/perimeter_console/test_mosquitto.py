@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from devices.bus import MqttSettings, MqttTransport, state_topic
+from property_console.api.services import services_of
 from property_console.runtime import Runtime
 from tests.conftest import need_service
 from tests.perimeter_console.stack import INPUTS, Stack, wait_for
@@ -26,7 +27,7 @@ def mqtt_stack(runtime: Runtime, app_client: TestClient) -> Iterator[Stack]:
     edge.wait_connected()
     console.wait_connected()
     running = Stack(community, edge, console, runtime.sessions, runtime.engine)
-    app_client.app.state.perimeter = running.link  # type: ignore[attr-defined]
+    services_of(app_client.app).perimeter = running.link
     yield running
     running.stop()
     running.service.status.clear()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from devices.bus import InProcessBus
+from property_console.api.services import services_of
 from property_console.config import Settings
 from property_console.runtime import open_runtime
 from tests.browser import need_chromium
@@ -32,7 +33,7 @@ def served(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[LiveServer, 
     stack = Stack("C0001", hub.connect(), hub.connect(), rt.sessions, rt.engine)
     server = LiveServer(rt)
     app: Any = server.server.config.app
-    app.state.perimeter = stack.link
+    services_of(app).perimeter = stack.link
     server.start()
     yield server, stack
     server.stop()

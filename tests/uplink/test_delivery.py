@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from district_cloud import models as dm
 from district_cloud.db import District
 from property_console.api.app import create_app
+from property_console.api.services import services_of
 from property_console.models import Alarm, Capture, OutboxEntry, Person, Residency, Vehicle, utcnow
 from property_console.runtime import Runtime
 from property_console.uplink import report
@@ -131,7 +132,7 @@ def test_status_route(runtime: Runtime, login: Callable[[str], TestClient]) -> N
 
 def test_watchlist_webhook_raises_console_alarm(runtime: Runtime, worker: UplinkWorker) -> None:
     app = create_app(runtime.settings, runtime.engine)
-    app.state.uplink_worker = worker
+    services_of(app).uplink = worker
     client = TestClient(app)
     body = json.dumps(
         {

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import func, select, update
 
 from property_console.models import OutboxEntry, utcnow
-from property_console.models.outbox import UplinkSentDaily
 from property_console.runtime import Runtime
 from property_console.uplink import report
 from property_console.uplink.delivery import UplinkWorker
+from property_console.uplink.outbox import UplinkSentDaily
 from tests.uplink.conftest import drain, uplink_settings
 from tests.uplink.test_delivery import _pass_with_capture
 

@@ -16,7 +16,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from devices.bus import Ack, Command, CommandClient, InProcessBus, serve_commands
+from devices.bus import Ack, Command, InProcessBus, serve_commands
+from property_console.api.services import services_of
+from property_console.device_commands import DeviceCommands
 from property_console.models import Alarm, Event
 from property_console.security.roles import PERMISSIONS, Role
 from property_console.web.i18n import MESSAGES
@@ -310,7 +312,8 @@ def test_staff_open_a_door_remotely(new_page: Callable[..., Any], live_server: L
 
     serve_commands(bus.connect(), "C0001", "DOOR-1-1-0001", door)
     app = live_server.server.config.app
-    app.state.door_commands = CommandClient(bus.connect(), "C0001")
+    services = services_of(app)
+    services.commands = DeviceCommands(bus.connect(), "C0001")
     try:
         page = new_page()
         login(page, "staff")
@@ -322,7 +325,7 @@ def test_staff_open_a_door_remotely(new_page: Callable[..., Any], live_server: L
         assert page.locator("#devices tr[data-serial='GATE-N-0001'] button").count() == 0  # doors only
         shot(page, "dashboard-remote-open")
     finally:
-        del app.state.door_commands
+        services.commands = None
     grid = new_page()
     login(grid, "grid")
     assert grid.locator("#devices button:has-text('远程开门')").count() == 0

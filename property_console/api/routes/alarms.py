@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, BackgroundTasks, Query
 from sqlalchemy import case, select
 
 from property_console.api.crud import get_or_404, paginate
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import Services
 from property_console.errors import Conflict
 from property_console.events.alarms import alarm_message
 from property_console.events.broadcast import publish_after_commit
 from property_console.models import Alarm, utcnow
 from property_console.perimeter_link import acknowledge_in_service
+from property_console.schemas.alarm import AlarmPublic
 from property_console.schemas.common import Note, Page, Schema, page_of
 
 router = APIRouter(prefix="/api/alarms", tags=["alarms"])
-
-
-class AlarmPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    kind: str
-    severity: str
-    source: str
-    message_zh: str
-    message_en: str
-    detail: dict[str, Any]
-    status: str
-    raised_at: dt.datetime
-    acknowledged_by: str | None
-    acknowledged_at: dt.datetime | None
-    handled_by: str | None
-    handled_at: dt.datetime | None
-    disposition: str | None
-    note: str | None
 
 
 class AlarmHandle(Schema):
@@ -68,7 +48,7 @@ def list_alarms(
 @router.post("/{alarm_id}/ack", response_model=AlarmPublic)
 def acknowledge(
     alarm_id: uuid.UUID,
-    request: Request,
+    services: Services,
     tasks: BackgroundTasks,
     ctx: Annotated[Ctx, allow("alarms:handle")],
 ) -> Any:
@@ -76,7 +56,9 @@ def acknowledge(
     if alarm.status != "new":
         raise Conflict.one("alarm.state", "告警已确认", "Alarm already acknowledged", "status")
     alarm.status, alarm.acknowledged_by, alarm.acknowledged_at = "acknowledged", ctx.who.username, utcnow()
-    tasks.add_task(acknowledge_in_service, request.app, alarm.kind, dict(alarm.detail), ctx.who.username)
+    tasks.add_task(
+        acknowledge_in_service, services.perimeter, alarm.kind, dict(alarm.detail), ctx.who.username
+    )
     ctx.audit("update", "alarm", [alarm.id], {"status": "acknowledged"})
     publish_after_commit(ctx.db, alarm_message(alarm))
     return AlarmPublic.model_validate(alarm)
@@ -86,7 +68,7 @@ def acknowledge(
 def handle(
     alarm_id: uuid.UUID,
     body: AlarmHandle,
-    request: Request,
+    services: Services,
     tasks: BackgroundTasks,
     ctx: Annotated[Ctx, allow("alarms:handle")],
 ) -> Any:
@@ -96,7 +78,9 @@ def handle(
     now = utcnow()
     if alarm.status == "new":  # handling implies acknowledging
         alarm.acknowledged_by, alarm.acknowledged_at = ctx.who.username, now
-        tasks.add_task(acknowledge_in_service, request.app, alarm.kind, dict(alarm.detail), ctx.who.username)
+        tasks.add_task(
+            acknowledge_in_service, services.perimeter, alarm.kind, dict(alarm.detail), ctx.who.username
+        )
     alarm.status, alarm.handled_by, alarm.handled_at = "handled", ctx.who.username, now
     alarm.disposition, alarm.note = body.disposition, body.note
     ctx.audit("update", "alarm", [alarm.id], {"status": "handled", "disposition": body.disposition})

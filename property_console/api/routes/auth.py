@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from property_console.api.deps import COOKIE, Ctx, allow, bearer_token, public
+from property_console.api.services import services_of
 from property_console.schemas.user import LoginRequest, LoginResponse
 from property_console.security.roles import PERMISSIONS, ROLE_NAMES_ZH, Role
 from property_console.services import auth
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/login", response_model=LoginResponse)
 def login(body: LoginRequest, request: Request, response: Response, db: Annotated[Session, public()]) -> Any:
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     client = request.client.host if request.client else "?"
     token, user, expires = auth.login(
         db, settings, body.username, body.password, f"POST /api/auth/login from {client}"

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from property_console.api.crud import paginate
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import services_of
 from property_console.errors import DomainError, FieldError, NotFound
 from property_console.events import broadcaster_for, relay_for
 from property_console.events.ingest import Outcome, ingest_many
@@ -38,7 +39,7 @@ class IngestResult(BaseModel):
 
 async def _body(request: Request) -> bytes:
     """The raw body, refused with 413 past the upload limit (nothing stored)."""
-    limit, chunks, size = request.app.state.settings.max_upload_bytes, [], 0
+    limit, chunks, size = services_of(request.app).settings.max_upload_bytes, [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
@@ -159,7 +160,7 @@ def capture(sha256: str, ctx: Annotated[Ctx, allow("events:read")]) -> Response:
 async def stream(request: Request, ctx: Annotated[Ctx, allow("events:read")]) -> StreamingResponse:
     """Server-sent events: every committed event, alarm change and device status the caller may see."""
     role = ctx.who.role
-    engine = request.app.state.engine
+    engine = services_of(request.app).engine
     if not relay_for(engine).running:  # other workers' messages, through the database (events/relay.py)
         await run_in_threadpool(relay_for(engine).start)
     broadcaster = broadcaster_for(engine)

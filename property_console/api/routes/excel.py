@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response, UploadFile
 
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import services_of
 from property_console.excel import workbook
 from property_console.excel.export import export_rows
 from property_console.excel.importer import import_sheet
@@ -38,7 +39,7 @@ async def import_file(
     partial: bool = False,
 ) -> dict[str, Any]:
     """Import a filled-in template. With any bad row nothing is written unless partial=true."""
-    data = await read_limited(file, request.app.state.settings.max_upload_bytes)
+    data = await read_limited(file, services_of(request.app).settings.max_upload_bytes)
     report = import_sheet(ctx.db, kind, data, partial=partial)
     if not report.written:
         ctx.db.rollback()

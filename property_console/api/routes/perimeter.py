@@ -1,6 +1,7 @@
 """Perimeter control: live partitions and zones, arm, disarm (role + personal PIN or password), bypass, reset.
 
-Each action is a bus command to the perimeter service, answered with the state machine's verdict; a refusal
+Each action is a typed bus command (devices/contracts/commands.py) to the perimeter service, sent through the
+console's one command path (PerimeterLink → DeviceCommands), answered with the state machine's verdict; a refusal
 (e.g. an open zone) comes back as 409 with the machine's zh-CN/English reason. Every action, refused or
 not, is in the audit trail: refusals are returned (not raised) so the request's transaction still commits.
 """
@@ -10,12 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, StringConstraints, model_validator
 
-from devices.bus import Ack, CommandTimeout
+from devices.bus import Ack
+from devices.contracts.commands import (
+    AlarmTargetArgs,
+    BypassArgs,
+    PartitionArgs,
+    PerimeterArgs,
+    PerimeterResult,
+    UnbypassArgs,
+    result,
+)
 from property_console.api.deps import Ctx, allow
+from property_console.api.services import ConsoleServices, Services
+from property_console.device_commands import NoAnswer
 from property_console.errors import DomainError, ErrorBody, FieldError
 from property_console.models import PerimeterPin, User, utcnow
 from property_console.perimeter_link import PerimeterLink
@@ -55,8 +67,8 @@ class PinBody(Schema):
     pin: Pin
 
 
-def _link(request: Request) -> PerimeterLink:
-    link: PerimeterLink | None = getattr(request.app.state, "perimeter", None)
+def _link(services: ConsoleServices) -> PerimeterLink:
+    link = services.perimeter
     if link is None:
         raise DomainError.one(
             "perimeter.offline", "周界服务未连接", "Perimeter service not connected", status_code=503
@@ -68,76 +80,78 @@ def _refused(status: int, code: str, zh: str, en: str, field: str | None = None)
     return JSONResponse(ErrorBody([FieldError(code, zh, en, field)]).as_dict(), status_code=status)
 
 
-def _send(ctx: Ctx, link: PerimeterLink, name: str, args: dict[str, Any], target: str) -> Any:
+def _send(ctx: Ctx, link: PerimeterLink, name: str, args: PerimeterArgs, target: str) -> Any:
     """Send, audit, and answer: the new view on success, 409 with the machine's reason, 504 on no answer."""
-    args = {**args, "who": ctx.who.username, "source": "console"}
     ctx.db.commit()  # never hold the database (SQLite's write lock) while waiting: the bridge must ingest
     try:
         ack: Ack | None = link.command(name, args, COMMAND_TIMEOUT_S)
-    except CommandTimeout:
+    except NoAnswer:
         ack = None
-    outcome = "timeout" if ack is None else ("ok" if ack.ok else ack.result.get("code", "refused"))
-    detail = {k: v for k, v in args.items() if k not in ("who", "source")} | {"outcome": outcome}
+    verdict = (result(PerimeterResult, ack) if ack is not None else None) or PerimeterResult()
+    outcome = "timeout" if ack is None else ("ok" if ack.ok else verdict.code or "refused")
+    detail = args.model_dump(mode="json", exclude_none=True, exclude={"who", "source"}) | {"outcome": outcome}
     ctx.audit(name, "perimeter", [target], detail)
     if ack is None:
         return _refused(
             504, "perimeter.timeout", "周界服务未响应，请重试", "Perimeter service did not answer"
         )
     if not ack.ok:
-        zh = str(ack.result.get("message_zh") or ack.detail)
-        en = str(ack.result.get("message_en") or ack.detail)
-        return _refused(409, f"perimeter.{ack.result.get('code', 'refused')}", zh, en)
-    return {"ok": True, "states": ack.result.get("states", []), **link.view()}
+        zh, en = verdict.message_zh or ack.detail, verdict.message_en or ack.detail
+        return _refused(409, f"perimeter.{verdict.code or 'refused'}", zh, en)
+    return {"ok": True, "states": verdict.states or [], **link.view()}
 
 
 @router.get("")
-def perimeter_state(request: Request, ctx: Annotated[Ctx, allow("perimeter:read")]) -> dict[str, Any]:
+def perimeter_state(services: Services, ctx: Annotated[Ctx, allow("perimeter:read")]) -> dict[str, Any]:
     """Partitions and zones with their live state (from the service's retained state messages)."""
-    link: PerimeterLink | None = getattr(request.app.state, "perimeter", None)
+    link = services.perimeter
     view = link.view() if link is not None else {"partitions": [], "zones": []}
     pin = ctx.db.get(PerimeterPin, ctx.who.user_id)
     return {"connected": bool(view["partitions"]), "has_pin": pin is not None, **view}
 
 
 @router.post("/partitions/{partition_id}/arm")
-def arm(partition_id: str, request: Request, ctx: Annotated[Ctx, allow("perimeter:arm")]) -> Any:
-    return _send(ctx, _link(request), "arm", {"partition": partition_id}, partition_id)
+def arm(partition_id: str, services: Services, ctx: Annotated[Ctx, allow("perimeter:arm")]) -> Any:
+    args = PartitionArgs(partition=partition_id, who=ctx.who.username)
+    return _send(ctx, _link(services), "arm", args, partition_id)
 
 
 @router.post("/partitions/{partition_id}/disarm")
 def disarm(
-    partition_id: str, body: DisarmBody, request: Request, ctx: Annotated[Ctx, allow("perimeter:disarm")]
+    partition_id: str, body: DisarmBody, services: Services, ctx: Annotated[Ctx, allow("perimeter:disarm")]
 ) -> Any:
-    link = _link(request)
+    link = _link(services)
     refused = _check_secret(ctx, body)
     if refused is not None:
         ctx.audit("disarm", "perimeter", [partition_id], {"outcome": "bad_secret"})
         return refused
-    return _send(ctx, link, "disarm", {"partition": partition_id}, partition_id)
+    args = PartitionArgs(partition=partition_id, who=ctx.who.username)
+    return _send(ctx, link, "disarm", args, partition_id)
 
 
 @router.post("/zones/{zone_id}/bypass")
 def bypass(
-    zone_id: str, body: BypassBody, request: Request, ctx: Annotated[Ctx, allow("perimeter:bypass")]
+    zone_id: str, body: BypassBody, services: Services, ctx: Annotated[Ctx, allow("perimeter:bypass")]
 ) -> Any:
-    args = {"zone": zone_id, "reason": body.reason, "seconds": body.minutes * 60}
-    return _send(ctx, _link(request), "bypass", args, zone_id)
+    args = BypassArgs(zone=zone_id, reason=body.reason, seconds=body.minutes * 60, who=ctx.who.username)
+    return _send(ctx, _link(services), "bypass", args, zone_id)
 
 
 @router.post("/zones/{zone_id}/unbypass")
-def unbypass(zone_id: str, request: Request, ctx: Annotated[Ctx, allow("perimeter:bypass")]) -> Any:
-    return _send(ctx, _link(request), "unbypass", {"zone": zone_id}, zone_id)
+def unbypass(zone_id: str, services: Services, ctx: Annotated[Ctx, allow("perimeter:bypass")]) -> Any:
+    args = UnbypassArgs(zone=zone_id, who=ctx.who.username)
+    return _send(ctx, _link(services), "unbypass", args, zone_id)
 
 
 @router.post("/partitions/{partition_id}/reset")
 def reset(
-    partition_id: str, body: ResetBody, request: Request, ctx: Annotated[Ctx, allow("perimeter:reset")]
+    partition_id: str, body: ResetBody, services: Services, ctx: Annotated[Ctx, allow("perimeter:reset")]
 ) -> Any:
     """Reset (unlatch) the partition's alarms, or one alarm by its UUID."""
-    args: dict[str, Any] = {"partition": partition_id}
-    if body.alarm_uuid:
-        args = {"alarm_uuid": body.alarm_uuid}
-    return _send(ctx, _link(request), "reset", args, body.alarm_uuid or partition_id)
+    who = ctx.who.username
+    args = AlarmTargetArgs(alarm_uuid=body.alarm_uuid, who=who) if body.alarm_uuid else None
+    args = args or AlarmTargetArgs(partition=partition_id, who=who)
+    return _send(ctx, _link(services), "reset", args, body.alarm_uuid or partition_id)
 
 
 @router.put("/pin", status_code=204, response_class=Response)

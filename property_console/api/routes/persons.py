@@ -12,6 +12,7 @@ from sqlalchemy import select
 from property_console.api.crud import apply_update, get_or_404, paginate, present
 from property_console.api.deps import Ctx, allow
 from property_console.api.routes.residencies import present_residency
+from property_console.api.services import services_of
 from property_console.errors import Conflict, NotFound
 from property_console.models import Person, PersonPhoto, Residency
 from property_console.schemas.common import Page, page_of
@@ -128,7 +129,7 @@ async def add_photo(
 ) -> dict[str, Any]:
     """Store a JPEG/PNG photo (size-limited, must decode as an image)."""
     person = get_or_404(ctx.db, Person, person_id, "人员")
-    data, content_type = await read_image_upload(file, request.app.state.settings.max_upload_bytes)
+    data, content_type = await read_image_upload(file, services_of(request.app).settings.max_upload_bytes)
     digest = hashlib.sha256(data).hexdigest()
     photo = PersonPhoto(person_id=person.id, content_type=content_type, sha256=digest, data=data)
     ctx.db.add(photo)

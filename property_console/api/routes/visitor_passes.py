@@ -18,6 +18,7 @@ from sqlalchemy import select
 from access.passes import PassClaims, PassRefused, pass_key, pass_url, sign_pass, verify_pass
 from property_console.api.crud import get_or_404
 from property_console.api.deps import Ctx, allow, public
+from property_console.api.services import services_of
 from property_console.errors import DomainError, Forbidden, NotFound
 from property_console.models import Address, Device, House, utcnow
 from property_console.models.access import VisitorPass
@@ -180,7 +181,7 @@ def revoke(
 @router.get("/t/{token}", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def pass_qr(token: str, request: Request, db: Annotated[Any, public()]) -> Response:
     """The link the visitor receives: the pass QR (PNG) to show at the door; refused if forged/revoked/over."""
-    settings = request.app.state.settings
+    settings = services_of(request.app).settings
     try:
         claims = verify_pass(pass_key(settings.secret_key), token)
     except PassRefused:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -15,8 +15,9 @@ from devices.bus import InProcessBus
 from plate_gate.decision import Action
 from plate_gate.process import VehicleRead
 from plate_gate.sync import ConsoleSync
-from property_console.api.routes.gate_commands import GateCommandForwarder
 from property_console.api.routes.gates import confirmation_id
+from property_console.api.services import services_of
+from property_console.device_commands import DeviceCommands
 from property_console.models import Event, Vehicle
 from property_console.runtime import Runtime
 from property_console.seed import DEMO_PASSWORD
@@ -137,10 +138,13 @@ def test_gate_decides_from_synced_lists_and_keeps_going_when_the_console_is_down
     lane.rt.stop()
 
 
-def test_staff_confirmation_reaches_the_barrier(runtime: Runtime, login: Login, tmp_path: Path) -> None:
+def test_staff_confirmation_reaches_the_barrier(
+    runtime: Runtime, app_client: TestClient, login: Login, tmp_path: Path
+) -> None:
+    """One command path: the confirm route sends `barrier` and answers with the gate's ack (delivered)."""
     hub = InProcessBus()
     ingest_from_bus(hub, runtime)
-    forwarder = GateCommandForwarder(runtime.engine, hub.connect(), "C0001").start()
+    services_of(app_client.app).commands = DeviceCommands(hub.connect(), "C0001")
     lane = make_lane(tmp_path, snapshot(), hub=hub, rules={"temporary_policy": "staff"})
     lane.clock.now = NOW
     waiting = lane.rt.process.handle(VehicleRead("皖D55555"))
@@ -151,12 +155,8 @@ def test_staff_confirmation_reaches_the_barrier(runtime: Runtime, login: Login, 
     assert [p["id"] for p in pending] == [str(waiting.event_id)]
     done = staff.post(f"/api/gates/pending/{waiting.event_id}/confirm", json={"action": "open"})
     assert done.status_code == 201, done.text
-    deadline = time.monotonic() + 10
-    while not lane.driver.switches and time.monotonic() < deadline:
-        time.sleep(0.02)
-    forwarder.stop()
-    assert lane.driver.switches == [(1, True)]
-    assert forwarder.acks and forwarder.acks[0].ok
+    assert done.json()["delivered"] is True and "delivery" not in done.json()
+    assert lane.driver.switches == [(1, True)]  # the ack came after the relay switched
     assert lane.rt.store.presence("皖D55555", "P1") is not None
     assert staff.get("/api/gates/pending").json() == []
     with runtime.sessions() as db:
@@ -164,4 +164,42 @@ def test_staff_confirmation_reaches_the_barrier(runtime: Runtime, login: Login, 
     assert [p.id for p in passes] == [confirmation_id(waiting.event_id)]  # the gate's report is the same pass
     assert passes[0].detail["confirmed_by"] == "staff"
     assert lane.rt.store.passes()[0]["confirmed_by"] == "staff"
+    lane.rt.stop()
+
+
+def test_a_confirmation_the_gate_does_not_get_is_stored_and_says_why(
+    runtime: Runtime, app_client: TestClient, login: Login, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bus: delivered false (gate.offline); a bus nobody answers on: delivered false (gate.timeout). The
+    decision is stored either way and a second click is refused (409), not sent again."""
+    monkeypatch.setattr("property_console.api.routes.gates.TIMEOUT_S", 0.3)
+    hub = InProcessBus()
+    ingest_from_bus(hub, runtime)
+    lane = make_lane(tmp_path, snapshot(), hub=hub, rules={"temporary_policy": "staff"})
+    lane.clock.now = NOW
+    first = lane.rt.process.handle(VehicleRead("皖D55555"))
+    lane.clock.advance(minutes=1)
+    second = lane.rt.process.handle(VehicleRead("皖D66666"))
+    staff = login("staff")
+
+    offline = staff.post(f"/api/gates/pending/{first.event_id}/confirm", json={"action": "open"})
+    assert offline.status_code == 201, offline.text
+    assert offline.json()["delivered"] is False
+    assert offline.json()["delivery"]["code"] == "gate.offline"
+    again = staff.post(f"/api/gates/pending/{first.event_id}/confirm", json={"action": "refuse"})
+    assert again.status_code == 409
+
+    services_of(app_client.app).commands = DeviceCommands(InProcessBus().connect(), "C0001")  # no gate there
+    silent = staff.post(f"/api/gates/pending/{second.event_id}/confirm", json={"action": "refuse"})
+    assert silent.status_code == 201, silent.text
+    assert silent.json()["delivered"] is False
+    assert silent.json()["delivery"]["code"] == "gate.timeout"
+    assert lane.driver.switches == []  # neither barrier moved
+    with runtime.sessions() as db:
+        decided = db.execute(
+            select(Event.id).where(Event.decision.in_(["staff_open", "staff_refused"]))
+        ).all()
+    assert sorted(str(i) for (i,) in decided) == sorted(
+        str(confirmation_id(e)) for e in (first.event_id, second.event_id) if e is not None
+    )
     lane.rt.stop()
