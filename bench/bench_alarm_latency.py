@@ -157,14 +157,17 @@ class Console:
         self.stored: dict[str, float] = {}
         self.sse: dict[str, float] = {}
         bridge = BusBridge(hub.connect(), community, self.rt.sessions)
-        ingest = bridge._ingest
+        handle = bridge.handle
 
-        def timed(payload: Any, topic: str) -> None:  # when the bridge's transaction has committed
-            ingest(payload, topic)
-            if isinstance(payload, dict) and payload.get("kind") == "alarm":
-                self.stored[str(payload["alarm"]["zone"])] = time.perf_counter()
+        def timed(messages: list[tuple[str, bytes]]) -> None:  # when the bridge's transaction has committed
+            handle(messages)
+            now = time.perf_counter()
+            for topic, payload in messages:
+                if topic.endswith("/event/alarm"):
+                    zone = Event.model_validate_json(payload).data.get("zone")
+                    self.stored.setdefault(str(zone), now)
 
-        bridge._ingest = timed  # type: ignore[method-assign]
+        bridge.handle = timed  # type: ignore[method-assign]
         bridge.start()
         port = free_port()
         config = uvicorn.Config(
