@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 
 Message = tuple[str, bytes]  # (topic, payload)
 Ack = Callable[[], None]
-BATCH_MAX = 200  # messages stored per transaction when the transport lets the bridge acknowledge later
+# Messages stored per transaction when the transport lets the bridge acknowledge later. A batch holds at most
+# the broker's in-flight window for the console's client (Mosquitto `max_inflight_messages`, default 20: raise
+# it to ≥ BATCH_MAX on the community broker, see docs/ingest.md).
+BATCH_MAX = 500
 
 
 class BusBridge:

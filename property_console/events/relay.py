@@ -25,7 +25,7 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, bindparam, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from property_console.db import ConsoleSession
@@ -66,9 +66,19 @@ def _record_pending(session: Session) -> None:
     origin = broadcaster_for(engine).origin
     now = utcnow()
     conn = session.connection()  # Core, not the ORM's bulk path: this runs once per committing transaction
-    conn.execute(insert(LiveMessage), {"origin": origin, "created_at": now, "messages": fresh})
-    if engine.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_notify(:channel, :origin)"), {"channel": CHANNEL, "origin": origin})
+    values = {"origin": origin, "created_at": now, "messages": fresh}
+    if engine.dialect.name == "postgresql":  # the row and its notification in one round trip
+        conn.execute(_PG_RECORD, {**values, "channel": CHANNEL})
+    else:
+        conn.execute(insert(LiveMessage), values)
+
+
+_LIVE = insert(LiveMessage).values(
+    origin=bindparam("origin"), created_at=bindparam("created_at"), messages=bindparam("messages")
+)
+_PG_RECORD = select(func.pg_notify(bindparam("channel"), bindparam("origin"))).select_from(
+    _LIVE.returning(LiveMessage.id).cte("recorded")
+)
 
 
 @event.listens_for(ConsoleSession, "after_commit")

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from property_console.models import OutboxEntry
 from property_console.uplink.events import EVENT_KINDS, outbox_values
+from property_console.uplink.outbox import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -46,5 +45,5 @@ def queue_upstream(session: Session, events: Iterable[Mapping[str, Any]]) -> int
         except ValueError as exc:
             log.warning("event %s not queued for the district: %s", event["id"], exc)
     if rows:
-        session.connection().execute(insert(OutboxEntry), rows)
+        insert_rows(session.connection(), rows)
     return len(rows)

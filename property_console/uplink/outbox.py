@@ -22,6 +22,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, delete, event, insert, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from property_console.db import ConsoleSession
@@ -35,6 +36,7 @@ from property_console.models.residency import Residency
 from property_console.models.vehicle import Vehicle
 from property_console.uplink.snapshot import snapshot
 from property_console.uplink.viid import Item
+from sc_core import pg_batch
 
 PASS_KINDS = ("door_pass", "visitor_pass", "vehicle_pass")
 STATUSES = ("pending", "acked", "rejected")
@@ -142,6 +144,30 @@ def _record_changes(session: Session, _flush: UOWTransaction) -> None:
     now = utcnow()
     rows = [outbox_row(obj, TRACKED[type(obj)], op, now) for obj, op in changes]
     session.connection().execute(insert(OutboxEntry), rows)
+
+
+ROW_COLUMNS = (
+    "kind",
+    "record_id",
+    "version",
+    "op",
+    "payload",
+    "captures",
+    "resync",
+    "created_at",
+    "status",
+    "attempts",
+)
+_PG_INSERT = pg_batch.insert_statement(OutboxEntry.__table__, ROW_COLUMNS)  # type: ignore[arg-type]
+
+
+def insert_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """INSERT outbox rows (`outbox_row` / uplink.events.outbox_values) in one statement, `seq` in their order
+    (PostgreSQL: one prepared statement with the rows as one JSON parameter, not one statement per row)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_PG_INSERT, {"rows": pg_batch.json_rows(rows, ROW_COLUMNS)})
+    elif rows:
+        conn.execute(insert(OutboxEntry), rows)
 
 
 # ---- out: what the delivery loop reads ----
