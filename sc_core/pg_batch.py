@@ -38,6 +38,29 @@ def recordset(table: Table, columns: Sequence[str], param: str = "rows") -> str:
     )
 
 
+def insert_sql(
+    table: Table,
+    columns: Sequence[str],
+    *,
+    param: str = "rows",
+    where: str | None = None,
+    skip_conflicts_on: str | None = None,
+    returning: str | None = None,
+) -> str:
+    """INSERT INTO table (columns) SELECT … FROM the JSON rows (`r`, filtered by `where`), in their order;
+    optionally ON CONFLICT (skip_conflicts_on) DO NOTHING and RETURNING one column."""
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(columns)} "
+        f"FROM {recordset(table, columns, param)}"
+    )
+    sql += f" WHERE {where} ORDER BY ord" if where else " ORDER BY ord"
+    if skip_conflicts_on:
+        sql += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+    if returning:
+        sql += f" RETURNING {returning}"
+    return sql
+
+
 def insert_statement(
     table: Table,
     columns: Sequence[str],
@@ -45,17 +68,8 @@ def insert_statement(
     skip_conflicts_on: str | None = None,
     returning: str | None = None,
 ) -> TextClause | TextualSelect:
-    """INSERT INTO table (columns) SELECT … FROM the JSON rows, in their order; optionally ON CONFLICT
-    (skip_conflicts_on) DO NOTHING and RETURNING one column."""
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(columns)} "
-        f"FROM {recordset(table, columns)} ORDER BY ord"
-    )
-    if skip_conflicts_on:
-        sql += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
-    if returning:
-        sql += f" RETURNING {returning}"
-    stmt = text(sql)
+    """insert_sql() as a statement; with `returning`, a statement whose rows are that column."""
+    stmt = text(insert_sql(table, columns, skip_conflicts_on=skip_conflicts_on, returning=returning))
     return stmt.columns(table.c[returning]) if returning else stmt
 
 

@@ -32,8 +32,9 @@ from property_console.events.guard import statement_guard
 from property_console.events.last_seen import touch_devices
 from property_console.events.rejects import Reject, keep_rejects
 from property_console.events.schemas import EventIn, EventPublic
-from property_console.events.upstream import queue_upstream
-from property_console.models import Alarm, Event, utcnow
+from property_console.events.upstream import queue_upstream, upstream_rows
+from property_console.models import Alarm, Event, OutboxEntry, utcnow
+from property_console.uplink.outbox import ROW_COLUMNS as OUTBOX_COLUMNS
 from sc_core import pg_batch
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ def _store(
             outcome.status = "duplicate"
         else:
             rows[event_id] = _event_row(session, parsed)
-    created = _insert_events(session, rows, fresh, rejects)
+    created, queued = _insert_events(session, rows, fresh, rejects)
     _check_skipped(conn, rows.keys() - created, fresh, rejects)
     if not created:
         return
@@ -159,7 +160,8 @@ def _store(
     session.flush()
     messages: list[dict[str, Any]] = []
     events = [row for event_id, row in rows.items() if event_id in created]  # in arrival order
-    queue_upstream(session, events)
+    if not queued:
+        queue_upstream(session, events)
     for row in events:
         alarm = alarms.get(row["id"])
         fresh[row["id"]][1].ingested = Ingested(row, alarm, created=True)
@@ -196,22 +198,23 @@ def _insert_events(
     rows: dict[uuid.UUID, dict[str, Any]],
     fresh: dict[uuid.UUID, tuple[EventIn, Outcome, str]],
     rejects: list[Reject],
-) -> set[uuid.UUID]:
-    """INSERT the rows, skipping UUIDs stored meanwhile; returns the ids inserted now.
+) -> tuple[set[uuid.UUID], bool]:
+    """INSERT the rows, skipping UUIDs stored meanwhile; returns the ids inserted now, and whether their
+    passes' outbox rows went in with them (PostgreSQL: the same statement, for the inserted ids only).
 
     Should the database refuse the statement for its data, each row is retried alone and a row it still
     refuses becomes a reject with the database's reason (the others are stored).
     """
     if not rows:
-        return set()
+        return set(), True
     conn = session.connection()
     try:
         with statement_guard(conn):
             if conn.dialect.name == "postgresql":
-                return set(
-                    conn.execute(PG_INSERT, {"rows": pg_batch.json_rows(rows.values(), PG_COLUMNS)}).scalars()
-                )
-            return set(conn.execute(_insert_skipping_known(conn), list(rows.values())).scalars())
+                params = {"rows": pg_batch.json_rows(rows.values(), PG_COLUMNS)}
+                params["outbox"] = pg_batch.json_rows(upstream_rows(rows.values()), OUTBOX_COLUMNS)
+                return set(conn.execute(PG_INSERT_QUEUED, params).scalars()), True
+            return set(conn.execute(_insert_skipping_known(conn), list(rows.values())).scalars()), False
     except (DataError, IntegrityError):
         log.warning("batch insert refused; storing the %d events one by one", len(rows))
     created: set[uuid.UUID] = set()
@@ -224,14 +227,25 @@ def _insert_events(
             outcome.status = "rejected"
             outcome.errors = [_refused(exc)]
             rejects.append((parsed.model_dump(mode="json", exclude={"capture"}), outcome.errors, origin))
-    return created
+    return created, False
 
 
 # PostgreSQL: the whole batch as one JSON parameter, one statement of fixed text (psycopg prepares it once; a
 # multi-row VALUES statement is too long for its cache and was parsed anew at each batch, ~5 ms per 50 rows, and
 # one array per column cost ~25 µs an event in psycopg's array dumper).
 PG_COLUMNS = tuple(c.name for c in EVENTS.columns)
-PG_INSERT = pg_batch.insert_statement(EVENTS, PG_COLUMNS, skip_conflicts_on="id", returning="id")
+OUTBOX = cast(Table, OutboxEntry.__table__)
+# The events and their passes' outbox rows in one round trip: the outbox rows of ids the INSERT skipped (stored
+# meanwhile) are left out by the join on what it returned.
+PG_INSERT_QUEUED = text(
+    "WITH ins AS ("
+    + pg_batch.insert_sql(EVENTS, PG_COLUMNS, skip_conflicts_on="id", returning="id")
+    + "), queued AS ("
+    + pg_batch.insert_sql(
+        OUTBOX, OUTBOX_COLUMNS, param="outbox", where="r.record_id IN (SELECT CAST(id AS varchar) FROM ins)"
+    )
+    + ") SELECT id FROM ins"
+).columns(EVENTS.c.id)
 PG_KNOWN = text("SELECT id FROM events WHERE id = ANY(CAST(:ids AS uuid[]))").columns(EVENTS.c.id)
 
 

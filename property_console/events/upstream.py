@@ -30,8 +30,8 @@ def pass_payload(event: Mapping[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def queue_upstream(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
-    """Add the new passes to the outbox in the caller's transaction (one INSERT); returns how many.
+def upstream_rows(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The outbox rows of the passes among `events` (stored event rows), in their order.
 
     A payload the uplink refuses is logged, not lost: the event itself is stored, only its uplink copy is missing.
     Alarms reach the outbox through the Alarm row; refusals and device state stay local.
@@ -44,6 +44,12 @@ def queue_upstream(session: Session, events: Iterable[Mapping[str, Any]]) -> int
             rows.append(outbox_values(event["kind"], pass_payload(event), event["id"]))
         except ValueError as exc:
             log.warning("event %s not queued for the district: %s", event["id"], exc)
+    return rows
+
+
+def queue_upstream(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
+    """Add the new passes to the outbox in the caller's transaction (one INSERT); returns how many."""
+    rows = upstream_rows(events)
     if rows:
         insert_rows(session.connection(), rows)
     return len(rows)

@@ -104,3 +104,17 @@ def test_json_batch_refuses_a_value_too_long_instead_of_truncating(runtime: Runt
     stmt = pg_batch.insert_statement(events, columns, skip_conflicts_on="id", returning="id")
     with runtime.sessions() as db, pytest.raises(DataError):
         db.connection().execute(stmt, {"rows": pg_batch.json_rows([row], columns)})
+
+
+def test_a_replayed_pass_is_queued_for_the_district_once(runtime: Runtime) -> None:
+    first, second = event_payload(), event_payload()
+    with runtime.sessions.begin() as db:
+        ingest_many(db, [first])
+    with runtime.sessions.begin() as db:  # the replay of `first` is skipped by the INSERT, not looked up
+        outcomes = ingest_many(db, [first, second, event_payload("door_refused", decision="refused")])
+    assert [o.status for o in outcomes] == ["duplicate", "stored", "stored"]
+    with runtime.sessions() as db:
+        queued = db.execute(
+            select(OutboxEntry.record_id, OutboxEntry.kind).where(OutboxEntry.kind == "door_pass")
+        ).all()
+    assert sorted(queued) == sorted([(first["id"], "door_pass"), (second["id"], "door_pass")])
