@@ -1,11 +1,12 @@
 """ingest() and ingest_many(): the single entry point for device events (HTTP routes, bus bridge, tests, benches).
 
-A batch is stored with a handful of statements whatever its size: one SELECT for the ids already stored, one
-INSERT … ON CONFLICT DO NOTHING for the events (a concurrent copy of the same UUID is a duplicate, not an error),
-the alarms and uplink outbox rows through the ORM's batched flush, one INSERT for the rejects, and one UPDATE per
-device for its last-seen time (events/last_seen.py). Every item gets its own outcome: stored, duplicate, or
+A batch is stored with a handful of statements whatever its size: a SELECT for the ids already stored (only
+where the batch carries capture bytes), one INSERT … ON CONFLICT DO NOTHING for the events (a concurrent copy of
+the same UUID is a duplicate, not an error) that on PostgreSQL also inserts the passes' uplink outbox rows, the
+alarms through the ORM's batched flush, one INSERT for the rejects, and the devices' last-seen times
+(events/last_seen.py; one statement on PostgreSQL). Every item gets its own outcome: stored, duplicate, or
 rejected with its reasons — a rejected item is always kept in event_rejects, and never blocks the good ones.
-The caller owns the transaction and commits.
+The caller owns the transaction and commits. docs/ingest.md has the figures.
 """
 
 from __future__ import annotations
