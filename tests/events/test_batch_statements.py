@@ -87,7 +87,9 @@ def test_replay_of_an_event_whose_capture_was_purged_stores_no_capture(runtime: 
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("seeded_url", ["postgresql"], indirect=True)  # the JSON batch statement is PostgreSQL's
+@pytest.mark.parametrize(
+    "seeded_url", ["postgresql"], indirect=True
+)  # the JSON batch statement is PostgreSQL's
 def test_json_batch_refuses_a_value_too_long_instead_of_truncating(runtime: Runtime) -> None:
     assert runtime.engine.dialect.name == "postgresql"
     events = cast(Table, Event.__table__)
