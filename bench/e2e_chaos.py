@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.conftest import pg_url, temp_pg_database  # noqa: E402
-from tests.edge.driver import COMMUNITY, event_id  # noqa: E402
+from tests.edge.driver import COMMUNITY, EdgeProcess, event_id  # noqa: E402
 from tests.uplink.mosquitto import PrivateMosquitto  # noqa: E402
 
 KINDS = ("door", "gate", "perimeter")
@@ -94,37 +94,6 @@ class Service:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
-
-
-class Edge:
-    """One edge driver process; restartable from where its produced-log ends."""
-
-    def __init__(self, kind: str, url: str, data_dir: Path, count: int, rate: float) -> None:
-        self.kind, self.url, self.dir, self.count, self.rate = kind, url, data_dir, count, rate
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def produced(self) -> list[int]:
-        log = self.dir / "produced"
-        return [int(x) for x in log.read_text().split()] if log.exists() else []
-
-    def start(self) -> Edge:
-        first = max(self.produced(), default=0) + 1
-        args = [self.kind, self.url, str(self.dir), str(first), str(self.count), str(self.rate)]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        with (self.dir / "driver.log").open("ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.edge.driver", *args], cwd=ROOT, env=env, stdout=out, stderr=out
-            )
-        return self
-
-    def done(self) -> bool:
-        return self.proc is not None and self.proc.poll() is not None
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
 
 
 def ids_of(kind: str, numbers: list[int]) -> set[str]:
@@ -226,7 +195,7 @@ def run(count: int, rate: float, work: Path, timeout: float) -> dict[str, object
         }
         console = Service("console", [SC, "serve"], console_env, work / "console.log", c_port).start(120)
         note("broker, district and console up")
-        edges = {k: Edge(k, broker.url, work / k, count, rate).start() for k in KINDS}
+        edges = {k: EdgeProcess(k, broker.url, work / k, count, rate).start() for k in KINDS}
         total = count * len(KINDS)
 
         def produced() -> int:

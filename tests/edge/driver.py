@@ -10,6 +10,8 @@ waits for the outbox to drain and exits.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 import uuid
@@ -20,6 +22,7 @@ from pathlib import Path
 from devices.bus import Event
 from devices.edge import BusConfig, EdgeBus
 
+ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = uuid.UUID("6f1c2a4e-8d3b-4c55-9e77-0a1b2c3d4e5f")
 DEVICE = {"door": "DOOR-E-0001", "gate": "GATE-E-0001", "perimeter": "perimeter"}
 COMMUNITY = "C0001"
@@ -94,6 +97,46 @@ def producer(kind: str, edge: EdgeBus) -> Callable[[int], None]:
         alarms.record(sm.AlarmRaised(alarm))
 
     return perimeter
+
+
+class EdgeProcess:
+    """This driver as a process of its own (tests and bench/e2e_chaos.py): killable, and restartable from where
+    its produced-log ends."""
+
+    def __init__(self, kind: str, url: str, data_dir: Path, count: int, rate: float) -> None:
+        self.kind, self.url, self.dir, self.count, self.rate = kind, url, data_dir, count, rate
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def produced(self) -> list[int]:
+        log = self.dir / "produced"
+        return [int(x) for x in log.read_text().split()] if log.exists() else []
+
+    def start(self) -> EdgeProcess:
+        first = max(self.produced(), default=0) + 1
+        args = [self.kind, self.url, str(self.dir), str(first), str(self.count), str(self.rate)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        with (self.dir / "driver.log").open("ab") as out:  # the driver's own log, kept beside its outbox
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.edge.driver", *args], cwd=ROOT, env=env, stdout=out, stderr=out
+            )
+        return self
+
+    def done(self) -> bool:
+        return self.proc is not None and self.proc.poll() is not None
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, what was produced and not yet acknowledged stays in the outbox on disk."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    stop = kill
+
+    def wait(self, timeout: float = 90) -> None:
+        """Until the driver has produced its last event and the outbox drained; it must exit cleanly."""
+        assert self.proc is not None
+        assert self.proc.wait(timeout) == 0, (self.dir / "driver.log").read_text(errors="replace")[-2000:]
 
 
 def main() -> None:

@@ -10,10 +10,7 @@ events reached the console in the order they were produced.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +25,7 @@ from property_console.bus_bridge import BusBridge
 from property_console.models import Event as StoredEvent
 from property_console.runtime import Runtime
 from tests.edge.conftest import USERS
-from tests.edge.driver import COMMUNITY, DEVICE, event_id
+from tests.edge.driver import COMMUNITY, DEVICE, EdgeProcess, event_id
 from tests.uplink.mosquitto import PrivateMosquitto
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,35 +71,6 @@ class Console:
         self.transport.stop()
 
 
-class Edge:
-    """The driver process; restartable from where its produced-log ends."""
-
-    def __init__(self, kind: str, url: str, data_dir: Path) -> None:
-        self.kind, self.url, self.dir = kind, url, data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def produced(self) -> list[int]:
-        log = self.dir / "produced"
-        return [int(x) for x in log.read_text().split()] if log.exists() else []
-
-    def start(self) -> Edge:
-        first = max(self.produced(), default=0) + 1
-        args = [self.kind, self.url, str(self.dir), str(first), str(COUNT), str(RATE)]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.edge.driver", *args], cwd=ROOT, env=env)
-        return self
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def wait(self, timeout: float = 90) -> None:
-        assert self.proc is not None
-        assert self.proc.wait(timeout) == 0
-
-
 @pytest.fixture
 def console(broker: PrivateMosquitto, runtime: Runtime) -> Iterator[Console]:
     c = Console(broker, runtime)
@@ -116,7 +84,7 @@ def run_with_fault(
     """Produce COUNT events of `kind` through one fault; returns what the edge says it produced."""
     proxy = TcpFaultProxy("127.0.0.1", broker.port) if fault == "silent_cut" else None
     url = f"mqtt://127.0.0.1:{proxy.port}" if proxy else broker.url
-    edge = Edge(kind, url, tmp_path / "edge").start()
+    edge = EdgeProcess(kind, url, tmp_path / "edge", COUNT, RATE).start()
     wait_for(lambda: len(edge.produced()) >= COUNT // 3)
     if fault in ("broker_stopped", "broker_killed"):
         broker.stop(signal.SIGTERM if fault == "broker_stopped" else signal.SIGKILL)
