@@ -6,9 +6,8 @@ import cv2
 import numpy as np
 from fastapi import UploadFile
 
+from devices.contracts.capture import image_type as claimed_type
 from property_console.errors import DomainError
-
-IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
 async def read_limited(file: UploadFile, limit: int, field: str = "file") -> bytes:
@@ -30,7 +29,7 @@ async def read_limited(file: UploadFile, limit: int, field: str = "file") -> byt
 
 def image_type(data: bytes) -> str:
     """The image's MIME type if it is a JPEG or PNG that really decodes; DomainError otherwise."""
-    kind = next((t for magic, t in IMAGE_MAGIC.items() if data.startswith(magic)), None)
+    kind = claimed_type(data)
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if kind else None
     if kind is None or img is None:
         raise DomainError.one(
