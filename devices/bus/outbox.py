@@ -50,7 +50,6 @@ class Outbox:
         self._send_lock = threading.Lock()  # one sender at a time: the caller's thread or the drain thread
         self._acks: queue.SimpleQueue[int] = queue.SimpleQueue()  # filled on the transport's thread, no lock
         self._inflight: dict[int, int] = {}  # mid -> seq, sent and not yet acknowledged
-        self._early: set[int] = set()  # acks that arrived before their mid was recorded
         self._last_sent = 0  # highest seq handed to the transport (0: send everything on disk)
         self._last_progress = time.monotonic()
         self._wake = threading.Event()
@@ -121,21 +120,22 @@ class Outbox:
             self._settle()
 
     def _settle(self) -> None:
-        """Delete the rows whose acknowledgement arrived."""
+        """Delete the rows whose acknowledgement arrived.
+
+        A mid is recorded in `_inflight` under the send lock right after its publish, and acks are only matched
+        here, under the same lock: so an ack that matches nothing is not early but foreign (presence and command
+        acks share the transport) or stale (a window sent again). It is dropped; keeping it could match a later
+        message that reuses the mid after paho's 16-bit counter wraps, and delete that row before its PUBACK.
+        """
         done: list[int] = []
         while True:
             try:
                 mid = self._acks.get_nowait()
             except queue.Empty:
                 break
-            self._early.add(mid)
-        for mid in list(self._early):
             seq = self._inflight.pop(mid, None)
             if seq is not None:
-                self._early.discard(mid)
                 done.append(seq)
-        if len(self._early) > 10 * self.window:  # acks of messages this outbox never sent (other publishers)
-            self._early.clear()
         if done:
             self.buffer.remove(done)
             self._last_progress = time.monotonic()
@@ -151,7 +151,6 @@ class Outbox:
                 "bus outbox: %d unacknowledged, sending again / 重新发送未确认消息", len(self._inflight)
             )
             self._inflight.clear()
-            self._early.clear()
             self._last_sent = 0
             self._last_progress = time.monotonic()
 
