@@ -1,4 +1,4 @@
-"""A bounded FIFO of outgoing messages in SQLite: survives restarts, drops oldest with a logged count."""
+"""The outbox's store: a bounded FIFO of outgoing messages in SQLite; survives restarts, drops oldest with a logged count."""
 
 from __future__ import annotations
 
@@ -82,14 +82,6 @@ class DiskBuffer:
             )
         return int(seq or 0)
 
-    def peek(self, limit: int = 100) -> list[Buffered]:
-        """The oldest `limit` messages, in order."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, topic, payload, qos, retain FROM outbox ORDER BY seq LIMIT ?", (limit,)
-            ).fetchall()
-        return [Buffered(r[0], r[1], bytes(r[2]), r[3], bool(r[4])) for r in rows]
-
     def after(self, seq: int, limit: int = 100) -> list[Buffered]:
         """The oldest `limit` messages with a sequence number above `seq`, in order."""
         with self._lock:
@@ -103,14 +95,8 @@ class DiskBuffer:
         """Delete these messages (acknowledged)."""
         with self._lock:
             self._db.execute("BEGIN")
-            removed = sum(self._db.execute("DELETE FROM outbox WHERE seq = ?", (s,)).rowcount for s in seqs)
+            cur = self._db.executemany("DELETE FROM outbox WHERE seq = ?", [(seq,) for seq in seqs])
             self._db.execute("COMMIT")
-            self._count -= removed
-
-    def remove_through(self, seq: int) -> None:
-        """Delete every message up to and including `seq` (they were delivered)."""
-        with self._lock:
-            cur = self._db.execute("DELETE FROM outbox WHERE seq <= ?", (seq,))
             self._count -= cur.rowcount
 
     def close(self) -> None:

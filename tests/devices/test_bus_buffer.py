@@ -17,9 +17,9 @@ def test_disk_buffer_is_fifo_and_survives_reopen(tmp_path: Path) -> None:
     buf.close()
     again = DiskBuffer(tmp_path / "b.db", max_messages=10)
     assert len(again) == 3
-    assert [m.payload for m in again.peek()] == [b"0", b"1", b"2"]
-    again.remove_through(again.peek(1)[0].seq)
-    assert [m.topic for m in again.peek()] == ["t/1", "t/2"]
+    assert [m.payload for m in again.after(0)] == [b"0", b"1", b"2"]
+    again.remove([again.after(0, 1)[0].seq])
+    assert [m.topic for m in again.after(0)] == ["t/1", "t/2"]
 
 
 def test_disk_buffer_drops_oldest_and_logs_count(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -27,7 +27,7 @@ def test_disk_buffer_drops_oldest_and_logs_count(tmp_path: Path, caplog: pytest.
     with caplog.at_level(logging.WARNING):
         for i in range(5):
             buf.append("t", str(i).encode())
-    assert [m.payload for m in buf.peek()] == [b"2", b"3", b"4"]
+    assert [m.payload for m in buf.after(0)] == [b"2", b"3", b"4"]
     assert buf.dropped == 2
     assert sum("dropped 1 oldest" in r.getMessage() for r in caplog.records) == 2
 
