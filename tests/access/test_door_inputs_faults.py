@@ -12,7 +12,8 @@ import pytest
 from access.edge.inputs import FireSources, ModbusDoorInputs
 from devices.modbus import PerimeterHostModel
 from devices.modbus.perimeter_sim import PerimeterDeviceContext
-from tests.devices.modbus_rig import FaultRecorder, RtuBus, rtu_bus, wait_for
+from tests.access.door_rig import wait_for
+from tests.devices.modbus_rig import FaultRecorder, RtuBus, rtu_bus
 
 CONTACT, FIRE = 0, 1  # discrete inputs 0 and 1 = zones 1 and 2 of the simulated module
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,13 +65,3 @@ class FaultRecorder:
     def kinds(self) -> list[str]:
         with self.lock:
             return [kind for kind, _ in self.faults]
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> bool:
-    """Poll until check() holds (False on timeout; the test then asserts on what it sees)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from devices.bus import MqttSettings, MqttTransport
 from tests.console.conftest import (  # noqa: F401  (re-exported fixtures)
     app_client,
     login,
@@ -18,6 +20,17 @@ from tests.console.conftest import (  # noqa: F401  (re-exported fixtures)
 from tests.uplink.mosquitto import PrivateMosquitto
 
 USERS = {"edge": "edge-pw", "console": "console-pw"}
+
+
+def console_transport(broker: PrivateMosquitto) -> MqttTransport:
+    """The console's side of the bus, connected: a persistent session (clean_session false) under its own client
+    id, as `sc serve` holds one, so the broker keeps what edges send while the console is away."""
+    settings = MqttSettings.from_url(
+        broker.url, username="console", password=USERS["console"], client_id=f"console-{uuid.uuid4().hex[:8]}"
+    )
+    transport = MqttTransport(settings.model_copy(update={"clean_session": False})).start()
+    transport.wait_connected(10)
+    return transport
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from devices.bus import Event, MqttSettings, MqttTransport, event_topic
+from devices.bus import Event, event_topic
 from devices.faults import TcpFaultProxy
 from property_console.bus_bridge import BusBridge
 from property_console.models import Event as StoredEvent
 from property_console.runtime import Runtime
-from tests.edge.conftest import USERS
+from tests.edge.conftest import console_transport
 from tests.edge.driver import COMMUNITY, DEVICE, EdgeProcess, event_id
 from tests.uplink.mosquitto import PrivateMosquitto
 
@@ -44,12 +44,7 @@ class Console:
     """The console's bus side: a persistent MQTT session (stable client id) feeding the real BusBridge."""
 
     def __init__(self, broker: PrivateMosquitto, runtime: Runtime) -> None:
-        settings = MqttSettings.from_url(
-            broker.url, username="console", password=USERS["console"], client_id=f"console-{uuid.uuid4().hex[:8]}",
-            clean_session=False,
-        )  # fmt: skip
-        self.transport = MqttTransport(settings).start()
-        self.transport.wait_connected()
+        self.transport = console_transport(broker)
         self.arrivals: list[uuid.UUID] = []  # first arrival of each event id, in order
         BusBridge(self.transport, COMMUNITY, runtime.sessions).start()
         self.transport.subscribe(event_topic(COMMUNITY, "+", "+"), self._arrived)

@@ -10,7 +10,6 @@ off → the door locks again and the console records fire_restore.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,6 @@ from sqlalchemy import select
 from access.edge.config import DoorProcessConfig, RelayConfig
 from access.edge.process import DoorProcess
 from access.engine import FaceEngine
-from devices.bus import MqttSettings, MqttTransport
 from devices.edge import BusConfig, EdgeBus
 from devices.modbus import ModbusConfig, PerimeterHostSimulator
 from devices.net import free_port
@@ -34,7 +32,7 @@ from property_console.bus_bridge import BusBridge
 from property_console.models import Alarm
 from property_console.runtime import Runtime
 from tests.access.conftest import config, engine  # noqa: F401  (the door's face engine, loaded once)
-from tests.edge.conftest import USERS
+from tests.edge.conftest import USERS, console_transport
 from tests.uplink.mosquitto import PrivateMosquitto
 
 pytestmark = pytest.mark.mosquitto
@@ -86,16 +84,7 @@ def chain(
     engine: FaceEngine,  # noqa: F811  (the fixture imported above)
     tmp_path: Path,
 ) -> Iterator[Chain]:
-    console = MqttTransport(
-        MqttSettings.from_url(
-            broker.url,
-            username="console",
-            password=USERS["console"],
-            client_id=f"console-{uuid.uuid4().hex[:6]}",
-            clean_session=False,
-        )
-    ).start()
-    console.wait_connected(10)
+    console = console_transport(broker)
     bridge = BusBridge(console, COMMUNITY, runtime.sessions).start()
     bus = BusConfig(url=broker.url, username="edge", password=USERS["edge"], keepalive=5)
 

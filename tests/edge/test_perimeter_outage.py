@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -15,7 +14,7 @@ from devices.bus import MqttSettings, MqttTransport, with_last_will
 from perimeter import state_machine as sm
 from property_console.api.services import services_of
 from property_console.runtime import Runtime
-from tests.edge.conftest import USERS
+from tests.edge.conftest import USERS, console_transport
 from tests.perimeter_console.stack import INPUTS, Stack, wait_for
 from tests.perimeter_console.test_full_run import alarm_of
 from tests.uplink.mosquitto import PrivateMosquitto
@@ -28,17 +27,8 @@ def mqtt_stack(broker: PrivateMosquitto, runtime: Runtime, app_client: TestClien
         broker.url, username="edge", password=USERS["edge"], client_id="sc-C0001-perimeter", keepalive=2
     )
     edge = MqttTransport(with_last_will(edge_settings, community, "perimeter")).start()
-    console = MqttTransport(
-        MqttSettings.from_url(
-            broker.url,
-            username="console",
-            password=USERS["console"],
-            client_id=f"console-{uuid.uuid4().hex[:6]}",
-            clean_session=False,
-        )
-    ).start()
+    console = console_transport(broker)
     edge.wait_connected()
-    console.wait_connected()
     running = Stack(community, edge, console, runtime.sessions, runtime.engine)
     services_of(app_client.app).perimeter = running.link
     time.sleep(1.5)  # the console's session is autosaved by Mosquitto (once a second)
